@@ -1,0 +1,35 @@
+# mtf_add_retrain_binary(<name> POLICY <C++ type> HEADER <policy header>)
+#
+# Generates one retrain binary from the generic main in apps/retrain_main.cpp and a policy.
+# Adding a timeframe is one policy header plus one call of this function.
+#   mtf_add_retrain_binary(retrain_15m POLICY mtf::timeframes::tf_15m HEADER timeframes/tf_15m.hpp)
+# HEADER is resolved against the calling directory first, then the mtf source tree.
+set(MTF_APPS_DIR "${CMAKE_CURRENT_LIST_DIR}/../apps" CACHE INTERNAL "mtf generic main")
+function(mtf_add_retrain_binary name)
+  cmake_parse_arguments(ARG "" "POLICY;HEADER" "" ${ARGN})
+  if(NOT ARG_POLICY OR NOT ARG_HEADER)
+    message(FATAL_ERROR "mtf_add_retrain_binary(${name}) needs POLICY <type> and HEADER <file>")
+  endif()
+  if(IS_ABSOLUTE "${ARG_HEADER}")
+    set(header "${ARG_HEADER}")
+  elseif(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${ARG_HEADER}")
+    set(header "${CMAKE_CURRENT_SOURCE_DIR}/${ARG_HEADER}")
+  else()
+    set(header "${PROJECT_SOURCE_DIR}/${ARG_HEADER}")
+  endif()
+  if(NOT EXISTS "${header}")
+    message(FATAL_ERROR "mtf_add_retrain_binary(${name}): policy header ${ARG_HEADER} not found")
+  endif()
+  add_executable(${name} "${MTF_APPS_DIR}/retrain_main.cpp")
+  target_compile_definitions(${name} PRIVATE MTF_POLICY_HEADER="${header}"
+                                             MTF_POLICY_TYPE=${ARG_POLICY}
+                                             MTF_BINARY_NAME="${name}"
+                                             MTF_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  find_package(CLI11 CONFIG REQUIRED)
+  find_package(Threads REQUIRED)
+  target_link_libraries(${name} PRIVATE mtf::models mtf::timeframes CLI11::CLI11 Threads::Threads)
+  if(TARGET mtf_warnings)
+    target_link_libraries(${name} PRIVATE mtf_warnings)
+  endif()
+  set_property(GLOBAL APPEND PROPERTY MTF_RETRAIN_BINARIES ${name})
+endfunction()

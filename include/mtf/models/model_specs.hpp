@@ -1,0 +1,47 @@
+#pragma once
+/// \file Model hyper-parameters as policies state them. Plain literal types: the models stage
+/// (`models/*.hpp`) gives each its fit/predict; policies and reviewers only see numbers.
+
+namespace mtf::model {
+
+/// Random forest in xgboost's random-forest mode: `trees` parallel trees in one boosting round
+/// with eta = 1, bootstrap-like row `subsample` and per-node feature sampling.
+/// The plan's "min samples per leaf" maps onto xgboost's `min_child_weight`: with multi-class
+/// softprob the hessian of a row is 2 p (1 - p) * weight, so min_leaf rows ~ min_child_weight
+/// of min_leaf * 2 * (1/3)(2/3) at the start of training (see models/random_forest.hpp).
+struct random_forest {
+  int trees;
+  int max_depth;
+  int min_leaf;                     ///< the plan's min samples per leaf
+  double subsample = 0.632;         ///< share of rows per tree, as a bootstrap draws
+  double colsample_bynode = 0.6;    ///< share of features tried per split
+};
+
+/// Objective of gradient boosting.
+enum class boosting_objective { softprob, focal };
+
+/// Gradient-boosted trees, xgboost `multi:softprob` with `tree_method=hist` (or focal loss).
+struct gradient_boosting {
+  int rounds;
+  int max_depth;
+  double eta;
+  double subsample = 0.8;
+  double colsample_bytree = 0.8;
+  double l1 = 0.0;                  ///< alpha
+  double l2 = 1.0;                  ///< lambda
+  double min_child_weight = 1.0;
+  int early_stopping_rounds = 50;   ///< patience on a purged tail of the training fold
+  boosting_objective objective = boosting_objective::softprob;
+  double focal_gamma = 2.0;         ///< used when objective == focal
+};
+
+/// Multinomial logistic regression (L2, sklearn's C), features standardised on training rows.
+struct logistic_regression {
+  double C;
+  bool class_balanced = true;       ///< per-class weights N / (K * count_c)
+};
+
+/// Marker for "no meta-model" (a policy with exactly one base model).
+struct no_meta_model {};
+
+}  // namespace mtf::model

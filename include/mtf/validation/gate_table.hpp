@@ -1,0 +1,69 @@
+#pragma once
+/// \file The validation gates a policy declares (SPEC §7): literal values a reviewer reads.
+
+#include <optional>
+
+namespace mtf::gates {
+
+/// Closed interval [min, max] of a share.
+struct share_range {
+  double min;
+  double max;
+};
+
+/// "At least `min_share` of test bars have a value >= `threshold`".
+struct share_above {
+  double threshold;
+  double min_share;
+};
+
+/// What the activity gate counts (SPEC §7: "signals per day" counts eligible bars; "trades per
+/// day" counts backtest entries with one open position at a time).
+enum class activity_metric {
+  backtest_trades_per_day,
+  eligible_signals_per_day,
+  regime_changes_per_week,
+  direction_changes_per_month,
+};
+
+/// Activity gate: the metric must lie in [min, max].
+struct activity_range {
+  activity_metric metric;
+  double min;
+  double max;
+};
+
+/// The trade gate: a bar is eligible when confidence >= conf_min and alpha >= alpha_min.
+struct trade_gate {
+  double conf_min;
+  double alpha_min;
+};
+
+/// Confidence tiers reported by inference (low / medium / high).
+struct confidence_tiers {
+  double low = 0.60;
+  double medium = 0.65;
+  double high = 0.80;
+};
+
+/// Every gate of SPEC §7. Optional members are the table's "—": not gated for that timeframe.
+struct table {
+  share_range up_share;
+  share_range down_share;
+  share_range neutral_share;
+  double confidence_mean_min;
+  std::optional<double> confidence_median_min;
+  share_above confidence_share;
+  double alpha_mean_min;
+  std::optional<share_above> alpha_share;
+  std::optional<double> eligible_share_min;
+  double non_neutral_min;
+  activity_range activity;
+  // Gates every policy has (SPEC §7, "what stop a broken model being called good").
+  double confidence_std_min = 0.01;      ///< not constant
+  double calibration_tolerance = 0.001;  ///< calibrated log loss <= uncalibrated + this
+  double sharpe_min = 0.5;               ///< annualised Sharpe after costs must exceed this
+  double max_feature_share = 0.30;       ///< no single feature above this share of importance
+};
+
+}  // namespace mtf::gates
