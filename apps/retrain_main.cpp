@@ -1,3 +1,145 @@
-// The one generic main every retrain_<tf> binary is generated from (cmake/MtfRetrainBinary.cmake).
+// The one generic main every retrain_<tf> binary is generated from
+// (cmake/MtfRetrainBinary.cmake defines MTF_POLICY_HEADER and MTF_POLICY_TYPE).
+// It parses the command line (SPEC §10) and hands over to the pipeline; every mtf::error
+// becomes its documented exit code.
+
 #include MTF_POLICY_HEADER
-int main() { static_assert(mtf::TimeframePolicy<MTF_POLICY_TYPE>); return 0; }
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "mtf/artifact/policy_dump.hpp"
+#include "mtf/core/errors.hpp"
+#include "mtf/pipeline/commands.hpp"
+
+namespace {
+
+using policy = MTF_POLICY_TYPE;
+static_assert(mtf::TimeframePolicy<policy>,
+              "the policy given to mtf_add_retrain_binary does not satisfy mtf::TimeframePolicy");
+
+constexpr const char* binary_name = MTF_BINARY_NAME;
+
+int print_policy(bool json, bool tsv) {
+  const auto rows = mtf::policy_rows<policy>();
+  if (json) {
+    std::cout << mtf::policy_json<policy>().dump(2) << "\n";
+  } else if (tsv) {
+    for (const auto& [key, value] : rows) std::cout << key << '\t' << value << '\n';
+  } else {
+    std::size_t width = 0;
+    for (const auto& row : rows) width = std::max(width, row.first.size());
+    for (const auto& [key, value] : rows)
+      std::cout << key << std::string(width + 2 - key.size(), ' ') << value << '\n';
+  }
+  return 0;
+}
+
+void add_common(CLI::App& cmd, mtf::pipeline::common_options& o, bool data_required) {
+  auto* data = cmd.add_option("--data", o.data, "OHLCV CSV file(s), one per symbol");
+  if (data_required) data->required();
+  data->check(CLI::ExistingFile);
+  cmd.add_option("--seed", o.seed, "random seed (same data, seed and threads = same model)")
+      ->capture_default_str();
+  cmd.add_option("--threads", o.threads, "worker threads, 0 = all cores")->capture_default_str();
+  cmd.add_option("--calendar", o.calendar, "Sharpe annualisation calendar")
+      ->check(CLI::IsMember({"crypto", "equities"}))
+      ->capture_default_str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // `train` is the default subcommand: `retrain_5m --data x.csv` means `retrain_5m train ...`.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  static const std::vector<std::string> subcommands = {"train",    "features", "predict",
+                                                       "evaluate", "drift",    "policy"};
+  const bool wants_help = !args.empty() && (args[0] == "-h" || args[0] == "--help");
+  if (!wants_help && (args.empty() || std::find(subcommands.begin(), subcommands.end(),
+                                                args[0]) == subcommands.end()))
+    args.insert(args.begin(), "train");
+
+  CLI::App app{std::string(binary_name) + " — retrain, check and serve the " +
+               std::string(policy::name) + " model (policy " + std::string(policy::name) +
+               ", compiled in)"};
+  app.require_subcommand(1, 1);
+  app.footer(
+      "Exit codes: 0 success, 1 usage, 2 bad input data, 3 gates failed (nothing promoted),\n"
+      "4 I/O, lock or artifact error, 5 drift says retrain now.\n"
+      "With no arguments: trains on the bundled sample data into ./models.");
+
+  mtf::pipeline::train_options train;
+  auto* train_cmd = app.add_subcommand("train", "retrain, validate and (if every gate passes) promote");
+  add_common(*train_cmd, train, false);
+  train_cmd->add_option("--out", train.out, "artifact directory")->capture_default_str();
+  train_cmd->add_flag("--report-only", train.report_only, "write the report, promote nothing");
+  train_cmd->add_flag("--force-promote", train.force_promote,
+                      "promote even if gates fail (recorded as forced)");
+
+  mtf::pipeline::features_options features;
+  auto* features_cmd =
+      app.add_subcommand("features", "write timestamp,<features...>,label,weight as CSV");
+  add_common(*features_cmd, features, false);
+  features_cmd->add_option("--out", features.out, "CSV file to write")->capture_default_str();
+
+  mtf::pipeline::model_options predict, evaluate, drift;
+  auto* predict_cmd = app.add_subcommand("predict", "score the newest bars with the promoted model");
+  add_common(*predict_cmd, predict, true);
+  predict_cmd->add_option("--models", predict.models, "artifact directory")->capture_default_str();
+  predict_cmd->add_option("--last", predict.last, "only the newest N bars");
+  auto* evaluate_cmd =
+      app.add_subcommand("evaluate", "gates and backtest of the promoted model on other data");
+  add_common(*evaluate_cmd, evaluate, true);
+  evaluate_cmd->add_option("--models", evaluate.models, "artifact directory")
+      ->capture_default_str();
+  auto* drift_cmd = app.add_subcommand("drift", "feature and accuracy drift against training");
+  add_common(*drift_cmd, drift, true);
+  drift_cmd->add_option("--models", drift.models, "artifact directory")->capture_default_str();
+  drift_cmd->add_flag("--json", drift.json, "print the verdict as JSON");
+
+  bool policy_json = false, policy_tsv = false;
+  auto* policy_cmd = app.add_subcommand("policy", "print the compiled-in policy");
+  policy_cmd->add_flag("--json", policy_json, "as JSON");
+  policy_cmd->add_flag("--tsv", policy_tsv, "as key<TAB>value lines (for docs/policies.md)");
+
+  std::vector<const char*> cargv{argv[0]};
+  for (const auto& a : args) cargv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(cargv.size()), cargv.data());
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return static_cast<int>(mtf::exit_code::usage);
+  }
+
+  const bool tty_out = ::isatty(STDOUT_FILENO) != 0;
+  const bool tty_err = ::isatty(STDERR_FILENO) != 0;
+  for (auto* o : std::initializer_list<mtf::pipeline::common_options*>{
+           &train, &features, &predict, &evaluate, &drift}) {
+    o->colour = tty_out;
+    o->progress = tty_err;
+  }
+  try {
+    if (*policy_cmd) return print_policy(policy_json, policy_tsv);
+    if (*features_cmd) return mtf::pipeline::run_features<policy>(features);
+    if (*predict_cmd) return mtf::pipeline::run_predict<policy>(predict);
+    if (*evaluate_cmd) return mtf::pipeline::run_evaluate<policy>(evaluate);
+    if (*drift_cmd) return mtf::pipeline::run_drift<policy>(drift);
+    return mtf::pipeline::run_train<policy>(train);
+  } catch (const mtf::error& e) {
+    std::cerr << binary_name << ": error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << binary_name << ": internal error: " << e.what() << "\n";
+    return static_cast<int>(mtf::exit_code::artifact);
+  }
+}

@@ -1,0 +1,41 @@
+#pragma once
+/// \file What the operator asks of a retrain binary: the options of every subcommand (SPEC §10).
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mtf::pipeline {
+
+/// Options shared by every subcommand that reads candles.
+struct common_options {
+  std::vector<std::filesystem::path> data;  ///< one file per symbol
+  std::uint64_t seed = 42;
+  int threads = 0;            ///< 0 = all hardware threads
+  bool colour = false;        ///< ANSI colour (only when stdout is a terminal)
+  bool progress = false;      ///< progress lines on stderr (only when stderr is a terminal)
+  std::string calendar = "crypto";  ///< "crypto" (24/7) or "equities" (252 x 6.5 h)
+};
+
+/// `train` (the default subcommand).
+struct train_options : common_options {
+  std::filesystem::path out = "models";
+  bool report_only = false;    ///< write the report, promote nothing
+  bool force_promote = false;  ///< operator override of gates and champion/challenger
+};
+
+/// `features`: write the feature matrix, labels and weights as CSV for inspection.
+struct features_options : common_options {
+  std::filesystem::path out = "features.csv";
+};
+
+/// `predict`, `evaluate`, `drift`: use the promoted model in `models`.
+struct model_options : common_options {
+  std::filesystem::path models = "models";
+  std::optional<std::size_t> last;  ///< predict: only the newest N bars
+  bool json = false;                ///< drift: machine-readable output
+};
+
+}  // namespace mtf::pipeline

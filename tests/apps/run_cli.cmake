@@ -1,0 +1,20 @@
+# Script mode: runs BIN with ARGS (a ;-list) and checks the exit code (EXPECT_RC) and that
+# stdout contains EXPECT_OUT and stderr contains EXPECT_ERR (each optional).
+execute_process(COMMAND ${BIN} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                ERROR_VARIABLE err)
+if(NOT rc STREQUAL "${EXPECT_RC}")
+  message(FATAL_ERROR "exit code ${rc}, expected ${EXPECT_RC}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(DEFINED EXPECT_OUT AND NOT EXPECT_OUT STREQUAL "")
+  string(FIND "${out}" "${EXPECT_OUT}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "stdout lacks '${EXPECT_OUT}':\n${out}")
+  endif()
+endif()
+if(DEFINED EXPECT_ERR AND NOT EXPECT_ERR STREQUAL "")
+  string(FIND "${err}" "${EXPECT_ERR}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "stderr lacks '${EXPECT_ERR}':\n${err}")
+  endif()
+endif()
+message(STATUS "exit ${rc} as expected")
