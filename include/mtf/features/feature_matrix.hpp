@@ -33,9 +33,9 @@ inline void check_columns(const bar_series& bars) {
   const std::size_t n = bars.size();
   auto check = [&](const std::vector<double>& column, const char* field) {
     if (column.size() != n) {
-      throw data_error(bars.source, 0, field,
-                       "column has " + std::to_string(column.size()) +
-                           " values but the series has " + std::to_string(n) + " timestamps");
+      indicator_detail::fail(bars.source, field,
+                             "column has " + std::to_string(column.size()) +
+                                 " values but the series has " + std::to_string(n) + " timestamps");
     }
   };
   check(bars.open, "open");
@@ -77,16 +77,16 @@ mtf::matrix compute_feature_matrix(const Features& features, const bar_series& b
   boost::hana::for_each(features, [&](const auto& spec) {
     const std::vector<double> values = compute_feature(spec, bars);
     if (values.size() != rows) {
-      throw data_error(bars.source, 0, feature_name(spec),
-                       "feature produced " + std::to_string(values.size()) + " values for " +
-                           std::to_string(rows) + " bars");
+      indicator_detail::fail(bars.source, feature_name(spec),
+                             "feature produced " + std::to_string(values.size()) + " values for " +
+                                 std::to_string(rows) + " bars");
     }
     for (std::size_t t = 0; t < rows; ++t) {
       if (std::isinf(values[t])) {
         // Every feature defines a neutral value for degenerate denominators; an infinity here
         // means broken input (e.g. prices so extreme that a ratio overflows).
-        throw data_error(bars.source, 0, feature_name(spec),
-                         "infinite value at bar " + std::to_string(t));
+        indicator_detail::fail(bars.source, feature_name(spec),
+                               "infinite value at bar " + std::to_string(t));
       }
       data[t * columns + column] = values[t];
     }

@@ -89,10 +89,10 @@ audit_leakage(const bar_series& bars, const std::vector<std::string>& column_nam
   const std::size_t columns = column_names.size();
   auto check_shape = [&](const mtf::matrix& m, std::size_t rows) {
     if (m.shape()[0] != rows || m.shape()[1] != columns) {
-      throw data_error(bars.source, 0, "features",
-                       "feature computation returned a " + std::to_string(m.shape()[0]) + " x " +
-                           std::to_string(m.shape()[1]) + " matrix, expected " +
-                           std::to_string(rows) + " x " + std::to_string(columns));
+      indicator_detail::fail(bars.source, "features",
+                             "feature computation returned a " + std::to_string(m.shape()[0]) +
+                                 " x " + std::to_string(m.shape()[1]) + " matrix, expected " +
+                                 std::to_string(rows) + " x " + std::to_string(columns));
     }
   };
   const mtf::matrix full = compute(bars);
@@ -100,10 +100,10 @@ audit_leakage(const bar_series& bars, const std::vector<std::string>& column_nam
   const std::size_t warm_up = first_complete_row(full);
   const std::size_t lowest_cut = warm_up + 1;
   if (n < 2 || lowest_cut > n - 1) {
-    throw data_error(bars.source, 0, "features",
-                     "leakage audit needs bars after the feature warm-up (" +
-                         std::to_string(warm_up) + " rows) to cut at; the series has " +
-                         std::to_string(n) + " bars");
+    indicator_detail::fail(bars.source, "features",
+                           "leakage audit needs bars after the feature warm-up (" +
+                               std::to_string(warm_up) + " rows) to cut at; the series has " +
+                               std::to_string(n) + " bars");
   }
   leakage_audit_result result;
   std::mt19937_64 rng(options.seed);
