@@ -12,9 +12,9 @@ namespace mtf::model {
 struct random_forest {
   int trees;
   int max_depth;
-  int min_leaf;                     ///< the plan's min samples per leaf
-  double subsample = 0.632;         ///< share of rows per tree, as a bootstrap draws
-  double colsample_bynode = 0.6;    ///< share of features tried per split
+  int min_leaf;                   ///< the plan's min samples per leaf
+  double subsample = 0.632;       ///< share of rows per tree, as a bootstrap draws
+  double colsample_bynode = 0.6;  ///< share of features tried per split
 };
 
 /// Objective of gradient boosting.
@@ -27,18 +27,18 @@ struct gradient_boosting {
   double eta;
   double subsample = 0.8;
   double colsample_bytree = 0.8;
-  double l1 = 0.0;                  ///< alpha
-  double l2 = 1.0;                  ///< lambda
+  double l1 = 0.0;  ///< alpha
+  double l2 = 1.0;  ///< lambda
   double min_child_weight = 1.0;
-  int early_stopping_rounds = 50;   ///< patience on a purged tail of the training fold
+  int early_stopping_rounds = 50;  ///< patience on a purged tail of the training fold
   boosting_objective objective = boosting_objective::softprob;
-  double focal_gamma = 2.0;         ///< used when objective == focal
+  double focal_gamma = 2.0;  ///< used when objective == focal
 };
 
 /// Multinomial logistic regression (L2, sklearn's C), features standardised on training rows.
 struct logistic_regression {
   double C;
-  bool class_balanced = true;       ///< per-class weights N / (K * count_c)
+  bool class_balanced = true;  ///< per-class weights N / (K * count_c)
 };
 
 /// Marker for "no meta-model" (a policy with exactly one base model).
