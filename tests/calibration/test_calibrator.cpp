@@ -1,0 +1,280 @@
+// fit_calibrator: the safety rules of SPEC §4.9 (floor, small-split and K-fold fallbacks), the
+// report, and JSON round trips.
+#include <array>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "mtf/calibration/calibrator.hpp"
+#include "mtf/core/errors.hpp"
+#include "mtf/core/scoring_rules.hpp"
+
+using namespace mtf::calibration;
+
+namespace {
+
+struct labelled_probs {
+  mtf::matrix probs;
+  std::vector<int> labels;
+};
+
+/// Rows of a 3-class problem: true class probabilities softmax(g + truth_bias) with
+/// g ~ N(0, spread^2) per class; labels drawn from them; the model reports
+/// softmax(sharpness * g + noise), blind to truth_bias (a regime the model did not see).
+/// sharpness > 1 is over-confident, < 1 under-confident.
+labelled_probs draw_rows(std::mt19937_64& rng, std::size_t rows, double spread, double sharpness,
+                         double noise, std::array<double, 3> truth_bias = {0.0, 0.0, 0.0}) {
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  labelled_probs out{mtf::matrix::from_shape({rows, 3}), {}};
+  for (std::size_t i = 0; i < rows; ++i) {
+    double g[3], truth[3], model[3], truth_sum = 0.0, model_sum = 0.0;
+    for (std::size_t c = 0; c < 3; ++c) {
+      g[c] = spread * normal(rng);
+      truth[c] = std::exp(g[c] + truth_bias[c]);
+      model[c] = std::exp(sharpness * g[c] + noise * normal(rng));
+      truth_sum += truth[c];
+      model_sum += model[c];
+    }
+    const double u = unit(rng) * truth_sum;
+    out.labels.push_back(u < truth[0] ? 0 : (u < truth[0] + truth[1] ? 1 : 2));
+    for (std::size_t c = 0; c < 3; ++c)
+      out.probs(i, c) = model[c] / model_sum;
+  }
+  return out;
+}
+
+/// The true class's smallest probability over the rows.
+double smallest_true_class_probability(const mtf::matrix& probs, const std::vector<int>& labels) {
+  double smallest = 1.0;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    smallest = std::min(smallest, probs(i, static_cast<std::size_t>(labels[i])));
+  }
+  return smallest;
+}
+
+void require_strictly_inside_unit_and_normalised(const mtf::matrix& probs) {
+  for (std::size_t i = 0; i < probs.shape()[0]; ++i) {
+    double sum = 0.0;
+    for (std::size_t c = 0; c < probs.shape()[1]; ++c) {
+      INFO("row " << i << " class " << c << " value " << probs(i, c));
+      REQUIRE(probs(i, c) > 0.0);
+      REQUIRE(probs(i, c) < 1.0);
+      sum += probs(i, c);
+    }
+    INFO("row " << i);
+    REQUIRE(std::abs(sum - 1.0) <= 1e-12);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the probability floor lifts zeros and keeps rows summing to one", "[calibrator]") {
+  mtf::matrix probs = {{1.0, 0.0, 0.0}, {0.5, 0.5, 0.0}, {0.2, 0.3, 0.5}, {0.0, 0.0, 0.0}};
+  apply_probability_floor(probs, 1e-6);
+  // (1, 1e-6, 1e-6) / (1 + 2e-6).
+  CHECK(probs(0, 0) == Approx(1.0 / (1.0 + 2e-6)).epsilon(1e-15));
+  CHECK(probs(0, 1) == Approx(1e-6 / (1.0 + 2e-6)).epsilon(1e-15));
+  CHECK(probs(1, 2) == Approx(1e-6 / (1.0 + 1e-6)).epsilon(1e-15));
+  // A row already above the floor is unchanged.
+  CHECK(probs(2, 1) == Approx(0.3).epsilon(1e-15));
+  // An all-zero row becomes uniform.
+  CHECK(probs(3, 0) == Approx(1.0 / 3.0).epsilon(1e-15));
+  require_strictly_inside_unit_and_normalised(probs);
+  CHECK_THROWS_AS(apply_probability_floor(probs, 0.0), mtf::training_error);
+  CHECK_THROWS_AS(apply_probability_floor(probs, 0.5), mtf::training_error);
+}
+
+TEST_CASE("no calibrator output is ever 0 or 1, whatever the method and input", "[calibrator]") {
+  const std::uint64_t seed = 3;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  auto fit_rows = draw_rows(rng, 400, 2.0, 3.0, 0.0);
+  // Extreme inputs: one-hot rows, zero columns, exact ties.
+  mtf::matrix extreme = {{1.0, 0.0, 0.0}, {0.0, 1.0, 0.0}, {0.0, 0.0, 1.0},
+                         {0.0, 0.0, 0.0}, {0.5, 0.5, 0.0}, {1e-300, 1.0, 1e-300}};
+  for (const method m : {method::isotonic, method::sigmoid, method::temperature}) {
+    INFO("method " << method_name(m));
+    spec s;
+    s.preferred = m;
+    s.min_isotonic_rows = 100;  // let isotonic through so its zeros must be floored
+    const auto result = fit_calibrator(s, fit_rows.probs, fit_rows.labels);
+    require_strictly_inside_unit_and_normalised(result.model.predict(fit_rows.probs));
+    require_strictly_inside_unit_and_normalised(result.model.predict(extreme));
+  }
+  // Temperature at its sharpest limit on one-hot-like input would round to 0 without it.
+  const calibrator sharp(temperature_scaling::with_temperature(0.01), 1e-6);
+  require_strictly_inside_unit_and_normalised(sharp.predict(extreme));
+}
+
+TEST_CASE("a 300-row calibration split does not let isotonic zeros blow up the test log loss",
+          "[calibrator]") {
+  // The failure of SPEC §4.9: a scikit-learn pipeline calibrated 290 rows isotonically and its
+  // test log loss went from 1.10 to 2.56. Here the 300 calibration rows come from a regime in
+  // which "up" is rare (a falling market): its few high-score rows were never up, so plain
+  // isotonic maps most "up" scores to exactly 0. In the test period "up" is common again and
+  // every up row priced at 0 costs 34.5 nats.
+  const std::uint64_t seed = 20261123;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  const auto calibration_rows = draw_rows(rng, 300, 1.5, 1.3, 0.5, {0.0, 0.0, -3.0});
+  const auto test_rows = draw_rows(rng, 3000, 1.5, 1.3, 0.5);
+  const double uncalibrated = mtf::log_loss(test_rows.probs, test_rows.labels);
+
+  const auto plain = isotonic_calibrator::fit(calibration_rows.probs, calibration_rows.labels);
+  const auto plain_test = plain.predict(test_rows.probs);
+  CHECK(smallest_true_class_probability(plain_test, test_rows.labels) == 0.0);
+  const double plain_loss = mtf::log_loss(plain_test, test_rows.labels);
+
+  const spec policy_spec{};  // isotonic preferred, 1,000-row minimum
+  const auto result = fit_calibrator(policy_spec, calibration_rows.probs, calibration_rows.labels);
+  const auto safe_test = result.model.predict(test_rows.probs);
+  const double safe_loss = mtf::log_loss(safe_test, test_rows.labels);
+  INFO("uncalibrated " << uncalibrated << ", plain isotonic " << plain_loss << ", fit_calibrator "
+                       << safe_loss);
+  CHECK(plain_loss > 2.0 * uncalibrated);
+  CHECK(result.report.requested == method::isotonic);
+  CHECK(result.report.used == method::temperature);
+  CHECK(result.report.reason ==
+        "calibration split has 300 rows < min_isotonic_rows 1000: temperature scaling used");
+  CHECK_FALSE(result.report.check_isotonic_log_loss.has_value());
+  CHECK(smallest_true_class_probability(safe_test, test_rows.labels) > 0.0);
+  CHECK(safe_loss < uncalibrated + 0.05);
+}
+
+TEST_CASE("isotonic that overfits loses the K-fold check and temperature scaling is used",
+          "[calibrator]") {
+  // Well-calibrated inputs (the model reports the true probabilities): temperature scaling
+  // can only stay near T = 1, isotonic adds variance and end effects out of fold.
+  const std::uint64_t seed = 5;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  const auto rows = draw_rows(rng, 1200, 1.5, 1.0, 0.0);
+  const auto result = fit_calibrator(spec{}, rows.probs, rows.labels);
+  REQUIRE(result.report.check_isotonic_log_loss.has_value());
+  REQUIRE(result.report.check_temperature_log_loss.has_value());
+  INFO(result.report.reason);
+  CHECK(*result.report.check_isotonic_log_loss > *result.report.check_temperature_log_loss);
+  CHECK(result.report.used == method::temperature);
+  CHECK_THAT(result.report.reason,
+             Catch::StartsWith("isotonic lost the 5-fold check on the calibration split "
+                               "(out-of-fold log loss ") &&
+                 Catch::EndsWith("): temperature scaling used"));
+  CHECK(result.model.kind() == method::temperature);
+}
+
+TEST_CASE("isotonic is kept when it wins the K-fold check", "[calibrator]") {
+  // The model's scores relate to the truth through a step no temperature can express: the
+  // reported probability of each class is uninformative except for being above 1/2 or not.
+  const std::uint64_t seed = 9;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const std::size_t n = 3000;
+  mtf::matrix probs = mtf::matrix::from_shape({n, 3});
+  std::vector<int> labels;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int top = static_cast<int>(i % 3);
+    const double top_p = 0.4 + 0.5 * unit(rng);  // in [0.4, 0.9)
+    for (std::size_t c = 0; c < 3; ++c) {
+      probs(i, c) = static_cast<int>(c) == top ? top_p : (1.0 - top_p) / 2.0;
+    }
+    // Right 85% of the time when top_p > 0.5, a third of the time otherwise.
+    const double right = top_p > 0.5 ? 0.85 : 1.0 / 3.0;
+    const double u = unit(rng);
+    labels.push_back(u < right ? top : (top + 1 + (u < (1.0 + right) / 2.0 ? 0 : 1)) % 3);
+  }
+  const auto result = fit_calibrator(spec{}, probs, labels);
+  INFO(result.report.reason);
+  CHECK(result.report.used == method::isotonic);
+  CHECK(*result.report.check_isotonic_log_loss < *result.report.check_temperature_log_loss);
+  CHECK_THAT(result.report.reason, Catch::StartsWith("isotonic as the policy prefers"));
+  CHECK(result.report.after.log_loss < result.report.before.log_loss);
+}
+
+TEST_CASE("the report scores the calibration split before and after", "[calibrator]") {
+  const std::uint64_t seed = 17;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  const auto rows = draw_rows(rng, 500, 1.5, 2.0, 0.3);
+  spec s;
+  s.preferred = method::sigmoid;
+  const auto result = fit_calibrator(s, rows.probs, rows.labels);
+  CHECK(result.report.used == method::sigmoid);
+  CHECK(result.report.rows == 500);
+  CHECK(result.report.before.log_loss == mtf::log_loss(rows.probs, rows.labels));
+  CHECK(result.report.before.brier == mtf::brier_score(rows.probs, rows.labels));
+  CHECK(result.report.before.ece == mtf::expected_calibration_error(rows.probs, rows.labels));
+  const auto after = result.model.predict(rows.probs);
+  CHECK(result.report.after.log_loss == mtf::log_loss(after, rows.labels));
+  CHECK(result.report.after.ece == mtf::expected_calibration_error(after, rows.labels));
+  // Over-confident inputs: the in-sample fit must help.
+  CHECK(result.report.after.log_loss < result.report.before.log_loss);
+  const auto json = to_json(result.report);
+  CHECK(json.at("used") == "sigmoid");
+  CHECK(json.at("check_isotonic_log_loss").is_null());
+}
+
+TEST_CASE("a calibrator saved to JSON and loaded back predicts bit-identically", "[calibrator]") {
+  const std::uint64_t seed = 23;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  const auto fit_rows = draw_rows(rng, 600, 1.5, 1.7, 0.4);
+  const auto new_rows = draw_rows(rng, 200, 1.5, 1.7, 0.4);
+  for (const method m : {method::isotonic, method::sigmoid, method::temperature}) {
+    INFO("method " << method_name(m));
+    spec s;
+    s.preferred = m;
+    s.min_isotonic_rows = 100;
+    s.check_folds = 3;
+    const auto fitted = fit_calibrator(s, fit_rows.probs, fit_rows.labels).model;
+    const std::string text = fitted.to_json().dump();
+    const auto loaded = calibrator::from_json(nlohmann::json::parse(text));
+    CHECK(loaded.kind() == fitted.kind());
+    const auto a = fitted.predict(new_rows.probs), b = loaded.predict(new_rows.probs);
+    REQUIRE(a.size() == b.size());
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+  }
+}
+
+TEST_CASE("malformed calibrator JSON is an artifact error", "[calibrator]") {
+  CHECK_THROWS_AS(calibrator::from_json(nlohmann::json::object()), mtf::artifact_error);
+  const nlohmann::json wrong_method = {{"format", "mtf.calibrator"},
+                                       {"version", 1},
+                                       {"method", "magic"},
+                                       {"probability_floor", 1e-6},
+                                       {"parameters", nlohmann::json::object()}};
+  CHECK_THROWS_WITH(calibrator::from_json(wrong_method), Catch::Contains("magic"));
+  const nlohmann::json bad_temperature = {{"format", "mtf.calibrator"},
+                                          {"version", 1},
+                                          {"method", "temperature"},
+                                          {"probability_floor", 1e-6},
+                                          {"parameters", {{"temperature", -1.0}}}};
+  CHECK_THROWS_AS(calibrator::from_json(bad_temperature), mtf::artifact_error);
+}
+
+TEST_CASE("fit_calibrator rejects bad input and bad specs", "[calibrator]") {
+  const mtf::matrix probs = {{0.2, 0.3, 0.5}, {0.6, 0.3, 0.1}};
+  CHECK_THROWS_AS(fit_calibrator(spec{}, probs, std::vector<int>{0, 5}), mtf::training_error);
+  CHECK_THROWS_AS(fit_calibrator(spec{}, probs, std::vector<int>{0}), mtf::training_error);
+  mtf::matrix negative = probs;
+  negative(0, 0) = -0.1;
+  CHECK_THROWS_AS(fit_calibrator(spec{}, negative, std::vector<int>{0, 1}), mtf::training_error);
+  spec one_fold;
+  one_fold.check_folds = 1;
+  CHECK_THROWS_AS(fit_calibrator(one_fold, probs, std::vector<int>{0, 1}), mtf::training_error);
+  spec no_floor;
+  no_floor.probability_floor = 0.0;
+  CHECK_THROWS_AS(fit_calibrator(no_floor, probs, std::vector<int>{0, 1}), mtf::training_error);
+}
+
+TEST_CASE("method names round-trip", "[calibrator]") {
+  for (const method m : {method::isotonic, method::sigmoid, method::temperature}) {
+    CHECK(parse_method(method_name(m)) == m);
+  }
+  CHECK_THROWS_AS(parse_method("platt"), mtf::artifact_error);
+}

@@ -1,0 +1,160 @@
+// Sigmoid (Platt) and temperature scaling against analytic optima and the scikit-learn /
+// scipy Platt reference in fixtures/isotonic_sklearn.json.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "mtf/calibration/sigmoid_calibrator.hpp"
+#include "mtf/calibration/temperature_scaling.hpp"
+#include "mtf/core/errors.hpp"
+#include "mtf/core/scoring_rules.hpp"
+
+using mtf::calibration::fit_platt;
+using mtf::calibration::sigmoid_calibrator;
+using mtf::calibration::temperature_scaling;
+
+namespace {
+
+/// Rows p = (e^z, 1, 1) / (e^z + 2) with the large entry rotated through the classes; the
+/// label is the large entry's class in `correct` of every `rows` rows, else another class.
+struct symmetric_case {
+  mtf::matrix probs;
+  std::vector<int> labels;
+};
+
+symmetric_case symmetric_rows(double z, int rows, int correct) {
+  symmetric_case out{mtf::matrix::from_shape({static_cast<std::size_t>(rows), 3}), {}};
+  const double top = std::exp(z) / (std::exp(z) + 2.0), rest = 1.0 / (std::exp(z) + 2.0);
+  for (int i = 0; i < rows; ++i) {
+    const int big = i % 3;
+    for (int c = 0; c < 3; ++c)
+      out.probs(static_cast<std::size_t>(i), static_cast<std::size_t>(c)) = c == big ? top : rest;
+    // Wrong rows alternate between the two other classes so both get the same share.
+    out.labels.push_back(i < correct ? big : (big + 1 + i % 2) % 3);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("temperature scaling finds the analytic optimum of a symmetric case", "[temperature]") {
+  // Every row has logits (z, 0, 0) up to a shift; with a share r of rows right, the best
+  // scaled top probability is r, i.e. z / T = log(2 r / (1 - r)).
+  const double z = 2.0;
+  const int rows = 300, correct = 180;  // r = 0.6 -> T = 2 / log 3
+  const auto data = symmetric_rows(z, rows, correct);
+  const auto fitted = temperature_scaling::fit(data.probs, data.labels);
+  CHECK(fitted.temperature() == Approx(z / std::log(3.0)).margin(1e-8).epsilon(0));
+  const auto calibrated = fitted.predict(data.probs);
+  CHECK(calibrated(0, 0) == Approx(0.6).margin(1e-9));
+
+  // Over-confident the other way: r = 0.9 -> z / T = log 18, T < 1 sharpens.
+  const auto sharp = symmetric_rows(z, 300, 270);
+  CHECK(temperature_scaling::fit(sharp.probs, sharp.labels).temperature() ==
+        Approx(z / std::log(18.0)).margin(1e-8).epsilon(0));
+}
+
+TEST_CASE("temperature scaling minimises log loss on asymmetric data (checked by a grid)",
+          "[temperature]") {
+  mtf::matrix probs = {{0.7, 0.2, 0.1}, {0.5, 0.3, 0.2},   {0.1, 0.6, 0.3}, {0.2, 0.2, 0.6},
+                       {0.3, 0.4, 0.3}, {0.05, 0.15, 0.8}, {0.6, 0.1, 0.3}, {0.25, 0.5, 0.25}};
+  const std::vector<int> labels{0, 1, 1, 2, 0, 2, 2, 1};
+  const auto fitted = temperature_scaling::fit(probs, labels);
+  const double best = mtf::log_loss(fitted.predict(probs), labels);
+  // No temperature on a fine grid around the optimum does better.
+  for (double t = fitted.temperature() * 0.9; t <= fitted.temperature() * 1.1;
+       t += fitted.temperature() * 1e-3) {
+    INFO("T " << t);
+    CHECK(mtf::log_loss(temperature_scaling::with_temperature(t).predict(probs), labels) >=
+          best - 1e-15);
+  }
+}
+
+TEST_CASE("temperature one leaves normalised probabilities unchanged", "[temperature]") {
+  const mtf::matrix probs = {{0.7, 0.2, 0.1}, {0.25, 0.5, 0.25}};
+  const auto same = temperature_scaling::with_temperature(1.0).predict(probs);
+  for (std::size_t i = 0; i < 2; ++i) {
+    for (std::size_t c = 0; c < 3; ++c)
+      CHECK(same(i, c) == Approx(probs(i, c)).epsilon(1e-14));
+  }
+}
+
+TEST_CASE("temperature scaling stops at its limits for useless or perfect inputs",
+          "[temperature]") {
+  // Labels always on the smallest probability: the best is as flat as allowed.
+  const mtf::matrix probs = {{0.7, 0.2, 0.1}, {0.1, 0.7, 0.2}, {0.2, 0.1, 0.7}};
+  CHECK(temperature_scaling::fit(probs, std::vector<int>{2, 0, 1}).temperature() ==
+        temperature_scaling::max_temperature);
+  // Labels always on the largest: as sharp as allowed.
+  CHECK(temperature_scaling::fit(probs, std::vector<int>{0, 1, 2}).temperature() ==
+        temperature_scaling::min_temperature);
+  CHECK_THROWS_AS(temperature_scaling::with_temperature(0.0), mtf::artifact_error);
+  CHECK_THROWS_AS(temperature_scaling::fit(probs, std::vector<int>{0, 1}), mtf::training_error);
+}
+
+TEST_CASE("platt scaling solves a two-score case exactly", "[sigmoid]") {
+  // Scores 0.2 (10 rows, 2 positive) and 0.8 (10 rows, 7 positive). With Platt's smoothed
+  // targets t+ = (9 + 1) / (9 + 2), t- = 1 / (11 + 2), two parameters fit the two groups'
+  // mean targets exactly: a f + b = log((1 - m) / m) at each score.
+  std::vector<double> scores;
+  auto positive = std::make_unique<bool[]>(20);
+  for (int i = 0; i < 20; ++i) {
+    scores.push_back(i < 10 ? 0.2 : 0.8);
+    positive[static_cast<std::size_t>(i)] = i < 10 ? i < 2 : i < 17;
+  }
+  const double t_pos = 10.0 / 11.0, t_neg = 1.0 / 13.0;
+  const double m_low = (2 * t_pos + 8 * t_neg) / 10, m_high = (7 * t_pos + 3 * t_neg) / 10;
+  const double l_low = std::log((1 - m_low) / m_low), l_high = std::log((1 - m_high) / m_high);
+  const double a = (l_high - l_low) / 0.6, b = l_low - a * 0.2;
+  const auto fitted = fit_platt(scores, std::span<const bool>(positive.get(), 20));
+  CHECK(fitted.a == Approx(a).margin(1e-8).epsilon(0));
+  CHECK(fitted.b == Approx(b).margin(1e-8).epsilon(0));
+}
+
+TEST_CASE("platt scaling agrees with scikit-learn and a tight scipy solve", "[sigmoid]") {
+  const std::string path =
+      std::string(MTF_SOURCE_DIR) + "/tests/calibration/fixtures/isotonic_sklearn.json";
+  std::ifstream in(path);
+  REQUIRE(in);
+  const auto fixture = nlohmann::json::parse(in).at("platt");
+  const auto scores = fixture.at("scores").get<std::vector<double>>();
+  const auto flags = fixture.at("positive").get<std::vector<bool>>();
+  auto positive = std::make_unique<bool[]>(flags.size());
+  for (std::size_t i = 0; i < flags.size(); ++i)
+    positive[i] = flags[i];
+  const auto fitted = fit_platt(scores, std::span<const bool>(positive.get(), flags.size()));
+  CHECK(fitted.a == Approx(fixture.at("tight_a").get<double>()).margin(1e-7).epsilon(0));
+  CHECK(fitted.b == Approx(fixture.at("tight_b").get<double>()).margin(1e-7).epsilon(0));
+  // scikit-learn stops BFGS at a gradient of 1e-5, so it is only close.
+  CHECK(fitted.a == Approx(fixture.at("sklearn_a").get<double>()).margin(1e-5).epsilon(0));
+  CHECK(fitted.b == Approx(fixture.at("sklearn_b").get<double>()).margin(1e-5).epsilon(0));
+}
+
+TEST_CASE("sigmoid calibration applies each class's sigmoid and renormalises", "[sigmoid]") {
+  const auto model = sigmoid_calibrator::from_parameters({{-4.0, 2.0}, {-2.0, 1.0}, {-3.0, 1.5}});
+  const mtf::matrix probs = {{0.5, 0.3, 0.2}};
+  const auto out = model.predict(probs);
+  const double s0 = 1.0 / (1.0 + std::exp(-4.0 * 0.5 + 2.0));
+  const double s1 = 1.0 / (1.0 + std::exp(-2.0 * 0.3 + 1.0));
+  const double s2 = 1.0 / (1.0 + std::exp(-3.0 * 0.2 + 1.5));
+  const double total = s0 + s1 + s2;
+  CHECK(out(0, 0) == Approx(s0 / total).epsilon(1e-14));
+  CHECK(out(0, 1) == Approx(s1 / total).epsilon(1e-14));
+  CHECK(out(0, 2) == Approx(s2 / total).epsilon(1e-14));
+  CHECK_THROWS_AS(model.predict(mtf::matrix{{0.5, 0.5}}), mtf::training_error);
+}
+
+TEST_CASE("sigmoid calibration fits one-vs-rest and improves a distorted model", "[sigmoid]") {
+  // The symmetric data with r = 0.6 but z = 4: over-confident inputs; Platt pulls them in.
+  const auto data = symmetric_rows(4.0, 300, 180);
+  const auto model = sigmoid_calibrator::fit(data.probs, data.labels);
+  REQUIRE(model.classes() == 3);
+  CHECK(mtf::log_loss(model.predict(data.probs), data.labels) <
+        mtf::log_loss(data.probs, data.labels));
+  for (const auto& p : model.per_class())
+    CHECK(p.a < 0.0);  // higher score, more likely
+}
