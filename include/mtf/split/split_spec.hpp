@@ -10,7 +10,7 @@ struct spec {
   double calibration = 0.15;
   double test = 0.15;
   int folds = 5;
-  int embargo_bars = 0;  ///< extra bars dropped after each validation block
+  int embargo_bars = 0;  ///< bars dropped after each validation block beyond the purge
 };
 
 }  // namespace mtf::split

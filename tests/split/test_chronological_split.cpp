@@ -1,0 +1,97 @@
+// Chronological train / calibration / test split with a purge (SPEC §4.6, §4.10).
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <vector>
+
+#include "mtf/core/errors.hpp"
+#include "mtf/split/chronological_split.hpp"
+#include "timeframes/tf_1h.hpp"
+
+namespace {
+
+// n rows, one per bar of `bar` seconds, starting at `start`.
+std::vector<std::int64_t> regular_times(std::size_t n, std::int64_t bar, std::int64_t start = 0) {
+  std::vector<std::int64_t> t(n);
+  for (std::size_t i = 0; i < n; ++i)
+    t[i] = start + static_cast<std::int64_t>(i) * bar;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("one series splits 70/15/15 with a purge of horizon bars before each later segment",
+          "[split]") {
+  // 100 one-minute rows, horizon 3 bars (purge 180 s): cuts at 70 and 85. Calibration must start
+  // after 69 min + 3 min = minute 72, so rows 70..72 go; test after 84 + 3 = 87: rows 85..87 go.
+  const auto t = regular_times(100, 60);
+  const auto s = mtf::split::chronological_split(t, mtf::split::spec{}, 180);
+  CHECK(s.train == mtf::split::index_range{0, 70});
+  CHECK(s.calibration == mtf::split::index_range{73, 85});
+  CHECK(s.test == mtf::split::index_range{88, 100});
+  CHECK(s.purged_before_calibration == 3);
+  CHECK(s.purged_before_test == 3);
+  CHECK(s.purged_rows() == 6);
+}
+
+TEST_CASE("pooled symbols sharing timestamps split by timestamp", "[split]") {
+  // Three symbols, 20 hourly bars each, merged: rows 3h..3h+2 share hour h. Cuts at 42 (hour
+  // 14) and 51 (hour 17) fall on boundaries. Purge 1 h: calibration drops hour 14 (3 rows, as
+  // 14 - 13 = 1 h is not > 1 h), test drops hour 17.
+  std::vector<std::int64_t> t;
+  for (std::int64_t h = 0; h < 20; ++h)
+    for (int symbol = 0; symbol < 3; ++symbol)
+      t.push_back(1'700'000'000 + h * 3600);
+  const auto s = mtf::split::chronological_split(t, mtf::split::spec{}, 3600);
+  CHECK(s.train == mtf::split::index_range{0, 42});
+  CHECK(s.calibration == mtf::split::index_range{45, 51});
+  CHECK(s.test == mtf::split::index_range{54, 60});
+  CHECK(s.purged_rows() == 6);
+}
+
+TEST_CASE("a cut inside a group of equal timestamps moves to the nearest group edge", "[split]") {
+  // times 0 0 1 1 1 1 2 3 3 4, shares 50/25/25, no purge.
+  // Cut 1 = 5 lies in the group of 1s [2, 6): 6 is closer than 2. Cut 2 = round(7.5) = 8 lies in
+  // the group of 3s [7, 9): both edges are 1 away, the earlier one (7) is taken.
+  const std::vector<std::int64_t> t{0, 0, 1, 1, 1, 1, 2, 3, 3, 4};
+  const mtf::split::spec shares{.train = 0.5, .calibration = 0.25, .test = 0.25};
+  const auto s = mtf::split::chronological_split(t, shares, 0);
+  CHECK(s.train == mtf::split::index_range{0, 6});
+  CHECK(s.calibration == mtf::split::index_range{6, 7});
+  CHECK(s.test == mtf::split::index_range{7, 10});
+  CHECK(s.purged_rows() == 0);
+}
+
+TEST_CASE("the policy's split purges horizon times bar length", "[split]") {
+  // tf_1h: horizon 8 h. 1000 hourly rows: cuts 700 and 850, 8 rows purged before each.
+  const auto t = regular_times(1000, 3600, 1'600'000'000);
+  const auto s = mtf::split::chronological_split<mtf::timeframes::tf_1h>(t);
+  CHECK(s.train == mtf::split::index_range{0, 700});
+  CHECK(s.calibration == mtf::split::index_range{708, 850});
+  CHECK(s.test == mtf::split::index_range{858, 1000});
+}
+
+TEST_CASE("a split that leaves a segment empty fails naming the segment", "[split]") {
+  // 10 rows with a purge of 2 bars: calibration (rows 7, 8 before the purge) is purged away.
+  const auto t = regular_times(10, 60);
+  CHECK_THROWS_WITH(mtf::split::chronological_split(t, mtf::split::spec{}, 120),
+                    Catch::Contains("calibration segment is empty"));
+  // A single timestamp cannot be split at all.
+  const std::vector<std::int64_t> same(50, 7);
+  CHECK_THROWS_AS(mtf::split::chronological_split(same, mtf::split::spec{}, 0),
+                  mtf::training_error);
+  CHECK_THROWS_AS(
+      mtf::split::chronological_split(std::vector<std::int64_t>{}, mtf::split::spec{}, 0),
+      mtf::training_error);
+}
+
+TEST_CASE("the split rejects decreasing times and bad shares", "[split]") {
+  const std::vector<std::int64_t> t{0, 60, 120, 60, 240};
+  CHECK_THROWS_WITH(mtf::split::chronological_split(t, mtf::split::spec{}, 0),
+                    Catch::Contains("row 3 (60) is earlier than row 2 (120)"));
+  const auto ok = regular_times(100, 60);
+  CHECK_THROWS_AS(mtf::split::chronological_split(
+                      ok, mtf::split::spec{.train = 0.7, .calibration = 0.2, .test = 0.2}, 0),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(mtf::split::chronological_split(ok, mtf::split::spec{}, -1),
+                  std::invalid_argument);
+}
