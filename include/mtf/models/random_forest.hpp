@@ -22,13 +22,15 @@ namespace mtf::model {
 /// hessian is 2 p (1 - p) w, and in random-forest mode every tree is grown in the one and only
 /// round, where p = 1/3 for every class, so a row weighs 2 · (1/3) · (2/3) · w = (4/9) w.
 /// Hence min_child_weight = min_leaf · 4/9 · mean(w): exact for unit weights, and "min_leaf rows
-/// of average weight" otherwise.
+/// of average weight" otherwise. It is lowered by a relative 1e-6 because xgboost sums hessians in
+/// float: without that slack a leaf of exactly min_leaf rows can fall a rounding error short and be
+/// refused, while min_leaf − 1 rows stay far below the bound.
 inline double random_forest_min_child_weight(int min_leaf, std::span<const double> weights) {
   const double mean_weight = weights.empty()
                                  ? 1.0
                                  : std::accumulate(weights.begin(), weights.end(), 0.0) /
                                        static_cast<double>(weights.size());
-  return static_cast<double>(min_leaf) * (4.0 / 9.0) * mean_weight;
+  return static_cast<double>(min_leaf) * (4.0 / 9.0) * mean_weight * (1.0 - 1e-6);
 }
 
 /// A random forest fitted by xgboost: one boosting round growing `trees` parallel trees with
