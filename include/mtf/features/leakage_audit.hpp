@@ -51,6 +51,19 @@ inline bool same_value(double a, double b) {
   return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
+/// Index of the first row without NaN or infinity (the row count if there is none).
+inline std::size_t first_finite_row(const mtf::matrix& m) {
+  const std::size_t rows = m.shape()[0];
+  const std::size_t columns = m.shape()[1];
+  for (std::size_t r = 0; r < rows; ++r) {
+    bool finite = true;
+    for (std::size_t c = 0; c < columns && finite; ++c)
+      finite = std::isfinite(m(r, c));
+    if (finite) return r;
+  }
+  return rows;
+}
+
 /// Bars 0..length-1 of a series.
 inline bar_series prefix_of(const bar_series& bars, std::size_t length) {
   bar_series out;
@@ -73,7 +86,7 @@ inline bar_series prefix_of(const bar_series& bars, std::size_t length) {
 
 /// Leakage audit over any feature computation. `compute(bars)` must return an n_bars x
 /// n_columns matrix; `column_names` name its columns. Cuts are drawn uniformly (seeded) among
-/// prefix lengths in [first complete row + 1, n - 1], so every cut leaves at least one complete
+/// prefix lengths in [first all-finite row + 1, n - 1], so every cut leaves at least one complete
 /// row before it and removes at least one bar; rows 0..cut-1 of the prefix matrix must equal
 /// the full matrix bit for bit (NaN equals NaN).
 /// Throws data_error when the series is too short to leave a post-warm-up row to cut at, and
@@ -97,7 +110,9 @@ audit_leakage(const bar_series& bars, const std::vector<std::string>& column_nam
   };
   const mtf::matrix full = compute(bars);
   check_shape(full, n);
-  const std::size_t warm_up = first_complete_row(full);
+  // The first all-finite row, not first_complete_row: a look-ahead feature is NaN on the
+  // last bars of the full data too, and must be reported, not mistaken for a long warm-up.
+  const std::size_t warm_up = leakage_detail::first_finite_row(full);
   const std::size_t lowest_cut = warm_up + 1;
   if (n < 2 || lowest_cut > n - 1) {
     indicator_detail::fail(bars.source, "features",
