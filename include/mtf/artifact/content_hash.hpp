@@ -4,6 +4,7 @@
 /// none of mtf's dependencies offers a hash, and a 64-bit non-cryptographic hash would make
 /// accidental fingerprint collisions between two policies merely unlikely instead of negligible.
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <concepts>
@@ -29,14 +30,24 @@ class sha256 {
 
   /// Appends raw bytes.
   void update(std::span<const std::byte> bytes) noexcept {
-    for (std::byte b : bytes) {
-      block_[block_used_++] = static_cast<std::uint8_t>(b);
-      if (block_used_ == block_.size()) {
-        compress();
-        block_used_ = 0;
-      }
-    }
     total_bytes_ += bytes.size();
+    const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+    std::size_t left = bytes.size();
+    // Top up a partly filled block first, then compress whole blocks straight from the input.
+    if (block_used_ > 0) {
+      const std::size_t take = std::min(left, block_.size() - block_used_);
+      std::copy_n(data, take, block_.data() + block_used_);
+      block_used_ += take;
+      data += take;
+      left -= take;
+      if (block_used_ < block_.size()) return;
+      compress(block_.data());
+      block_used_ = 0;
+    }
+    for (; left >= block_.size(); data += block_.size(), left -= block_.size())
+      compress(data);
+    std::copy_n(data, left, block_.data());
+    block_used_ = left;
   }
   /// Appends the bytes of a string (no terminator, no length prefix).
   void update(std::string_view text) noexcept { update(std::as_bytes(std::span{text})); }
@@ -59,7 +70,7 @@ class sha256 {
     if (block_used_ > 56) {
       while (block_used_ < 64)
         block_[block_used_++] = 0;
-      compress();
+      compress(block_.data());
       block_used_ = 0;
     }
     while (block_used_ < 56)
@@ -67,7 +78,7 @@ class sha256 {
     for (int i = 7; i >= 0; --i) {
       block_[block_used_++] = static_cast<std::uint8_t>(bit_length >> (8 * i));
     }
-    compress();
+    compress(block_.data());
     block_used_ = 0;
     digest_type out{};
     for (std::size_t i = 0; i < 8; ++i) {
@@ -103,11 +114,12 @@ class sha256 {
       0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
       0xc67178f2};
 
-  void compress() noexcept {
+  /// One 64-byte block into the state.
+  void compress(const std::uint8_t* block) noexcept {
     std::array<std::uint32_t, 64> w{};
     for (std::size_t i = 0; i < 16; ++i) {
-      w[i] = (std::uint32_t{block_[4 * i]} << 24) | (std::uint32_t{block_[4 * i + 1]} << 16) |
-             (std::uint32_t{block_[4 * i + 2]} << 8) | std::uint32_t{block_[4 * i + 3]};
+      w[i] = (std::uint32_t{block[4 * i]} << 24) | (std::uint32_t{block[4 * i + 1]} << 16) |
+             (std::uint32_t{block[4 * i + 2]} << 8) | std::uint32_t{block[4 * i + 3]};
     }
     for (std::size_t i = 16; i < 64; ++i) {
       const std::uint32_t s0 =
