@@ -49,7 +49,7 @@ TEST_CASE("gaps, jumps and zero-volume bars are counted", "[intake][quality]") {
   CHECK(r.zero_volume_share == Approx(3.0 / 7.0));
   CHECK(r.passed());
   REQUIRE(r.warnings.size() == 3);
-  CHECK(r.warnings[0].find("5 missing 1h bars in 2 gaps") != std::string::npos);
+  CHECK(r.warnings[0].find("5 missing 1h bars in 2 gaps (") != std::string::npos);
   CHECK(r.warnings[0].find("largest gap 3 bars after 2024-01-01T06:00:00Z") != std::string::npos);
   CHECK(r.warnings[1].find("2 single-bar moves above 50%") != std::string::npos);
   CHECK(r.warnings[2].find("3 zero-volume bars") != std::string::npos);

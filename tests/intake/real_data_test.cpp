@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <unordered_map>
 
 #include "mtf/intake/csv_reader.hpp"
@@ -59,6 +60,7 @@ TEST_CASE("the bundled 5m sample is complete, gap-free and long enough for the 5
   const auto report = check_quality(s, policy::data_quality, policy::min_bars);
   CHECK(report.missing_bars == 0);
   CHECK(report.jumps == 0);
+  CHECK(report.zero_volume_bars == 0);
 }
 
 TEST_CASE("the bundled 5m sample aggregated to 1h equals the independent 1h archive",
@@ -78,7 +80,13 @@ TEST_CASE("the bundled 1h sample serves the 1h, 12h and 24h policies", "[intake]
   const auto hourly = read_csv(bundled / "btcusdt_1h.csv");
   CHECK(hourly.size() == 35064);  // 2022-05-01T00:00Z .. 2026-04-30T23:00Z, 1461 days
   using p1 = mtf::timeframes::tf_1h;
-  CHECK(check_quality(hourly, p1::data_quality, p1::min_bars).missing_bars == 0);
+  const auto report = check_quality(hourly, p1::data_quality, p1::min_bars);
+  CHECK(report.missing_bars == 0);
+  CHECK(report.jumps == 0);
+  // One flat, zero-volume hour exists in the Binance archive itself (see data/README.md).
+  CHECK(report.zero_volume_bars == 1);
+  REQUIRE(report.warnings.size() == 1);
+  CHECK(report.warnings[0].find("1 zero-volume bar (") != std::string::npos);
 
   using p12 = mtf::timeframes::tf_12h;
   const auto half_days = resample(hourly, p12::bar_seconds);

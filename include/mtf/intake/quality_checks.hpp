@@ -55,6 +55,10 @@ inline std::string percent(double share) {
   std::snprintf(buffer, sizeof buffer, "%.3g%%", share * 100.0);
   return buffer;
 }
+/// "1 gap", "3 gaps": a count with its noun, plural when the count is not one.
+inline std::string count_of(std::size_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
 }  // namespace quality_detail
 
 /// Measures every warning of SPEC §4.2 on `series` (bar length `series.bar_seconds`) and decides
@@ -107,28 +111,29 @@ inline quality_report measure_quality(const bar_series& series, const quality_sp
         static_cast<double>(report.zero_volume_bars) / static_cast<double>(n);
   }
 
+  using quality_detail::count_of;
   const std::string length = format_bar_length(bar);
   if (report.missing_bars > 0) {
-    report.warnings.push_back(
-        std::to_string(report.missing_bars) + " missing " + length + " bars in " +
-        std::to_string(report.gap_count) + " gaps (" + percent(report.gap_share) + " of " +
-        std::to_string(report.expected_bars) + " expected; fatal above " +
-        percent(spec.max_gap_share) + "); largest gap " + std::to_string(report.largest_gap_bars) +
-        " bars after " + format_iso8601(report.largest_gap_after));
+    report.warnings.push_back(count_of(report.missing_bars, "missing " + length + " bar") + " in " +
+                              count_of(report.gap_count, "gap") + " (" + percent(report.gap_share) +
+                              " of " + std::to_string(report.expected_bars) +
+                              " expected; fatal above " + percent(spec.max_gap_share) +
+                              "); largest gap " + count_of(report.largest_gap_bars, "bar") +
+                              " after " + format_iso8601(report.largest_gap_after));
   }
   if (report.off_grid_steps > 0) {
-    report.warnings.push_back(std::to_string(report.off_grid_steps) +
-                              " steps between bars are not a whole number of " + length +
+    report.warnings.push_back(count_of(report.off_grid_steps, "step") +
+                              " between bars not a whole number of " + length +
                               " bars (irregular timestamps)");
   }
   if (report.jumps > 0) {
-    report.warnings.push_back(std::to_string(report.jumps) + " single-bar moves above " +
+    report.warnings.push_back(count_of(report.jumps, "single-bar move") + " above " +
                               percent(spec.jump_threshold) + " (" + percent(report.jump_share) +
                               " of bars; fatal above " + percent(spec.max_jump_share) +
                               "): split or bad tick?");
   }
   if (report.zero_volume_bars > 0) {
-    report.warnings.push_back(std::to_string(report.zero_volume_bars) + " zero-volume bars (" +
+    report.warnings.push_back(count_of(report.zero_volume_bars, "zero-volume bar") + " (" +
                               percent(report.zero_volume_share) + " of bars; fatal above " +
                               percent(spec.max_zero_volume_share) + ")");
   }
