@@ -57,8 +57,8 @@ real_data_solve solve_on(const std::string& file_name, const Labeler& labeler) {
     row_time.push_back(bars.timestamp[t]);
   }
   const auto segments = mtf::split::chronological_split<P>(row_time);
-  const std::vector<std::size_t> train(labeled.begin(),
-                                       labeled.begin() + static_cast<long>(segments.train.end));
+  const std::vector<std::size_t> train(
+      labeled.begin(), labeled.begin() + static_cast<std::ptrdiff_t>(segments.train.end));
   const std::vector<mtf::series_rows> parts{{in, train}};
   out.solution = mtf::choose_k(labeler.k, P::class_targets[1], parts);
   INFO(P::name << ": " << bars.size() << " bars, " << train.size() << " train rows, k "

@@ -15,6 +15,19 @@
 
 namespace mtf {
 
+namespace label_detail {
+
+/// Throws data_error(file, line 0, field, message). Kept out of line: g++ 12 at -O3 reports a
+/// false -Wrestrict inside data_error's message concatenation when its constructor is inlined
+/// (GCC PR 105651), which -Werror turns into a build failure.
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_data_error(const std::string& file,
+                                                                    const std::string& field,
+                                                                    const std::string& message) {
+  throw data_error(file, 0, field, message);
+}
+
+}  // namespace label_detail
+
 /// Why a bar has (or has no) label. A bar whose horizon runs past the data is reported as
 /// `past_data_end` even when its volatility is also in warm-up (only possible on tiny series):
 /// every unlabeled bar is counted under exactly one reason.

@@ -23,9 +23,10 @@ namespace label_detail {
 inline void check_closes(std::span<const double> close, std::string_view source) {
   for (std::size_t i = 0; i < close.size(); ++i) {
     if (!std::isfinite(close[i]) || close[i] <= 0.0)
-      throw data_error(std::string(source.empty() ? "close series" : source), 0, "close",
-                       "bar " + std::to_string(i) + ": close must be finite and positive to " +
-                           "label it, got " + std::to_string(close[i]));
+      label_detail::throw_data_error(std::string(source.empty() ? "close series" : source), "close",
+                                     "bar " + std::to_string(i) +
+                                         ": close must be finite and positive to label it, got " +
+                                         std::to_string(close[i]));
   }
 }
 

@@ -65,10 +65,11 @@ inline segments chronological_split(std::span<const std::int64_t> row_time, cons
   const auto purge_end = [&](std::size_t cut, std::size_t limit) {
     if (cut == 0 || cut >= limit) return cut;
     const std::int64_t last_earlier = row_time[cut - 1];
-    return static_cast<std::size_t>(std::upper_bound(row_time.begin() + static_cast<long>(cut),
-                                                     row_time.begin() + static_cast<long>(limit),
-                                                     last_earlier + purge_seconds) -
-                                    row_time.begin());
+    return static_cast<std::size_t>(
+        std::upper_bound(row_time.begin() + static_cast<std::ptrdiff_t>(cut),
+                         row_time.begin() + static_cast<std::ptrdiff_t>(limit),
+                         last_earlier + purge_seconds) -
+        row_time.begin());
   };
   segments out;
   out.train = {0, cut_calibration};

@@ -50,7 +50,7 @@ inline tail_split purged_tail_split(std::span<const std::size_t> rows,
     const std::int64_t first_stop = times[cut];
     for (std::size_t i = 0; i < cut && first_stop - times[i] > purge_seconds; ++i)
       out.fit.push_back(rows[i]);
-    out.stop.assign(rows.begin() + static_cast<long>(cut), rows.end());
+    out.stop.assign(rows.begin() + static_cast<std::ptrdiff_t>(cut), rows.end());
   }
   if (out.fit.empty() || out.stop.empty())
     throw training_error("purged_tail_split: " + std::to_string(n) +
