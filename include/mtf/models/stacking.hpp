@@ -1,0 +1,385 @@
+#pragma once
+/// \file Out-of-fold stacking (SPEC §4.8): base models from a policy's Boost.Hana tuple of specs
+/// are fitted fold by fold to produce out-of-fold probabilities, a class-balanced multinomial
+/// logistic meta-model learns from those (never from in-sample predictions), and the base models
+/// are then refitted on every training row. Generic over the spec tuple: no run-time switch on
+/// model names.
+
+#include <array>
+#include <boost/hana/at.hpp>
+#include <boost/hana/tuple.hpp>
+#include <cmath>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "mtf/core/errors.hpp"
+#include "mtf/core/scoring_rules.hpp"
+#include "mtf/core/xtensor.hpp"
+#include "mtf/models/fit_context.hpp"
+#include "mtf/models/gradient_boosting.hpp"
+#include "mtf/models/logistic_regression.hpp"
+#include "mtf/models/model_specs.hpp"
+#include "mtf/models/random_forest.hpp"
+#include "mtf/models/row_subset.hpp"
+#include "mtf/models/xgboost_api.hpp"
+#include "mtf/split/fold.hpp"
+
+namespace mtf::model {
+
+/// Log loss of one model over the folds: per fold (unweighted mean over the fold's validation
+/// rows, `mtf::log_loss`), their mean, and their population standard deviation (the walk-forward
+/// stability metric of SPEC §7).
+struct fold_scores {
+  std::vector<double> per_fold;
+  double mean = 0.0;
+  double std = 0.0;
+};
+
+namespace stacking_detail {
+
+inline fold_scores summarise(std::vector<double> per_fold) {
+  fold_scores out;
+  out.per_fold = std::move(per_fold);
+  if (out.per_fold.empty()) return out;
+  for (double v : out.per_fold)
+    out.mean += v;
+  out.mean /= static_cast<double>(out.per_fold.size());
+  double squares = 0.0;
+  for (double v : out.per_fold)
+    squares += (v - out.mean) * (v - out.mean);
+  out.std = std::sqrt(squares / static_cast<double>(out.per_fold.size()));
+  return out;
+}
+
+inline nlohmann::json to_json(const fold_scores& s) {
+  return {{"per_fold", s.per_fold}, {"mean", s.mean}, {"std", s.std}};
+}
+
+inline fold_scores scores_from_json(const nlohmann::json& j) {
+  return summarise(j.at("per_fold").get<std::vector<double>>());
+}
+
+/// Rows `rows` of `probs` as a new matrix.
+inline matrix rows_of(const matrix& probs, std::span<const std::size_t> rows) {
+  return gather_rows(probs, rows);
+}
+
+}  // namespace stacking_detail
+
+template <class BaseTuple, class MetaSpec>
+class stacked_model;
+
+/// A fitted stack: B base models (one per spec of the policy's tuple, in order) and, with two or
+/// more base models, a logistic-regression meta-model over their 3·B class probabilities
+/// (columns: model 0 down/neutral/up, model 1 down/neutral/up, ...). With
+/// `model::no_meta_model` (exactly one base model) the stack's probabilities are the base
+/// model's.
+template <class... BaseSpecs, class MetaSpec>
+class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
+ public:
+  static constexpr std::size_t base_count = sizeof...(BaseSpecs);
+  static constexpr bool has_meta = !std::is_same_v<MetaSpec, no_meta_model>;
+  static_assert(base_count >= 1, "stacking needs at least one base model");
+  static_assert(std::is_same_v<MetaSpec, logistic_regression> || !has_meta,
+                "the meta-model is model::logistic_regression or model::no_meta_model");
+  static_assert(has_meta || base_count == 1,
+                "two or more base models need a meta-model (model::logistic_regression)");
+
+  using spec_tuple = boost::hana::tuple<BaseSpecs...>;
+  using base_tuple = std::tuple<fitted_model_t<BaseSpecs>...>;
+
+  /// Fits the stack on training rows `x` (time-ordered, finite), labels `y`, class-balancing
+  /// sample weights `w` (empty = 1, used by every base model) and `folds` (indices into these
+  /// rows; validation blocks disjoint). `ctx.row_times` (one per row, or empty) and
+  /// `ctx.purge_seconds` are passed on, gathered per fold, for early stopping.
+  ///
+  /// 1. For each fold, each base model (one after another, all of ctx.threads) is fitted on the
+  ///    fold's train rows and predicts its validation rows: out-of-fold probabilities (rows that
+  ///    no fold validates stay NaN and are left out of everything below).
+  /// 2. The meta-model (class-balanced as its spec says, no sample weights, C from its spec) is
+  ///    fitted on the out-of-fold probabilities of the validated rows. Its own out-of-fold log
+  ///    loss is cross-fitted over the same folds: for fold f it is fitted on the other folds'
+  ///    validated rows and scored on fold f's.
+  /// 3. The base models are refitted on all rows.
+  /// Throws `model_error` for inconsistent inputs or folds, `training_error` when a fold lacks a
+  /// class the logistic models need.
+  static stacked_model fit(const spec_tuple& specs, const MetaSpec& meta_spec, const matrix& x,
+                           std::span<const int> y, std::span<const double> w,
+                           const fit_context& ctx, const std::vector<split::fold>& folds) {
+    const std::size_t n = x.shape()[0];
+    if (y.size() != n || (!w.empty() && w.size() != n) ||
+        (!ctx.row_times.empty() && ctx.row_times.size() != n))
+      throw model_error("stacking: rows, labels, weights and row times differ in length");
+    if (folds.empty()) throw model_error("stacking: no folds");
+    std::vector<int> validated_by(n, -1);
+    for (std::size_t f = 0; f < folds.size(); ++f) {
+      if (folds[f].train.empty() || folds[f].validation.empty())
+        throw model_error("stacking: fold " + std::to_string(f) +
+                          " has no train or no validation rows");
+      for (std::size_t r : folds[f].validation) {
+        if (r >= n)
+          throw model_error("stacking: fold " + std::to_string(f) + " validates row " +
+                            std::to_string(r) + " beyond " + std::to_string(n) + " rows");
+        if (validated_by[r] >= 0)
+          throw model_error("stacking: row " + std::to_string(r) + " is validated by folds " +
+                            std::to_string(validated_by[r]) + " and " + std::to_string(f));
+        validated_by[r] = static_cast<int>(f);
+      }
+    }
+
+    stacked_model out;
+    out.oof_ = matrix(std::array<std::size_t, 2>{n, 3 * base_count},
+                      std::numeric_limits<double>::quiet_NaN());
+    std::array<std::vector<double>, base_count> base_losses;
+    for (std::size_t f = 0; f < folds.size(); ++f) {
+      const auto& fold = folds[f];
+      const matrix x_train = gather_rows(x, fold.train);
+      const matrix x_valid = gather_rows(x, fold.validation);
+      const auto y_train = gather(y, fold.train);
+      const auto y_valid = gather(y, fold.validation);
+      const auto w_train = gather(w, fold.train);
+      const auto times_train = gather(ctx.row_times, fold.train);
+      fit_context fold_ctx = ctx;
+      fold_ctx.row_times = times_train;
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (out.fit_fold_model<I>(boost::hana::at_c<I>(specs), x_train, y_train, w_train, fold_ctx,
+                               x_valid, y_valid, fold.validation, base_losses[I]),
+         ...);
+      }
+      (std::make_index_sequence<base_count>{});
+    }
+    for (std::size_t b = 0; b < base_count; ++b)
+      out.base_scores_[b] = stacking_detail::summarise(std::move(base_losses[b]));
+
+    for (std::size_t r = 0; r < n; ++r)
+      if (validated_by[r] >= 0) out.validated_rows_.push_back(r);
+
+    if constexpr (has_meta) {
+      // Cross-fitted meta score: fold f's rows scored by a meta fitted on the other folds.
+      std::vector<double> meta_losses;
+      for (std::size_t f = 0; f < folds.size(); ++f) {
+        std::vector<std::size_t> other, own;
+        for (std::size_t r : out.validated_rows_)
+          (validated_by[r] == static_cast<int>(f) ? own : other).push_back(r);
+        if (other.empty()) throw model_error("stacking: the meta-model needs at least 2 folds");
+        const auto meta = logistic_regression_model::fit(
+            meta_spec, stacking_detail::rows_of(out.oof_, other), gather(y, other), {}, ctx);
+        meta_losses.push_back(
+            log_loss(meta.predict_proba(stacking_detail::rows_of(out.oof_, own)), gather(y, own)));
+      }
+      out.stack_scores_ = stacking_detail::summarise(std::move(meta_losses));
+      out.meta_.emplace(logistic_regression_model::fit(
+          meta_spec, stacking_detail::rows_of(out.oof_, out.validated_rows_),
+          gather(y, std::span<const std::size_t>(out.validated_rows_)), {}, ctx));
+    } else {
+      out.stack_scores_ = out.base_scores_[0];
+    }
+
+    out.bases_.emplace(refit_all(specs, x, y, w, ctx, std::make_index_sequence<base_count>{}));
+    return out;
+  }
+
+  /// Stacked class probabilities (rows x 3) for feature rows `x`.
+  [[nodiscard]] matrix predict_proba(const matrix& x) const {
+    if constexpr (has_meta) {
+      return meta_->predict_proba(base_probabilities(x));
+    } else {
+      return std::get<0>(*bases_).predict_proba(x);
+    }
+  }
+
+  /// The refitted base models' probabilities side by side (rows x 3·B), the meta-model's input.
+  [[nodiscard]] matrix base_probabilities(const matrix& x) const {
+    matrix out(std::array<std::size_t, 2>{x.shape()[0], 3 * base_count});
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (copy_columns(std::get<I>(*bases_).predict_proba(x), out, I), ...);
+    }
+    (std::make_index_sequence<base_count>{});
+    return out;
+  }
+
+  /// Out-of-fold base probabilities of the training rows (rows x 3·B); rows no fold validated
+  /// are NaN. Empty after `load` (not saved).
+  [[nodiscard]] const matrix& oof_probabilities() const noexcept { return oof_; }
+  /// Training rows that some fold validated (the meta-model's rows), ascending. Empty after load.
+  [[nodiscard]] const std::vector<std::size_t>& validated_rows() const noexcept {
+    return validated_rows_;
+  }
+  /// Out-of-fold log loss of base model `b` per fold, mean and std.
+  [[nodiscard]] const fold_scores& base_scores(std::size_t b) const { return base_scores_.at(b); }
+  /// Out-of-fold log loss of the stacked predictor (cross-fitted meta-model, or the single base
+  /// model) per fold, mean and std; `.std` is the fold stability metric.
+  [[nodiscard]] const fold_scores& stack_scores() const noexcept { return stack_scores_; }
+  /// Mean over base models of each model's normalised feature importance (sums to 1 unless every
+  /// model reports all zeros).
+  [[nodiscard]] std::vector<double> feature_importance() const {
+    std::vector<double> out;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (add_importance(std::get<I>(*bases_).feature_importance(), out), ...);
+    }
+    (std::make_index_sequence<base_count>{});
+    for (double& v : out)
+      v /= static_cast<double>(base_count);
+    return out;
+  }
+  /// Base model `I` (refitted on all rows).
+  template <std::size_t I>
+  [[nodiscard]] const auto& base() const {
+    return std::get<I>(*bases_);
+  }
+  /// The meta-model (only when the stack has one).
+  [[nodiscard]] const logistic_regression_model& meta() const requires has_meta { return *meta_; }
+
+  /// Saves into directory `dir` (created if missing): base_<i>_<kind>.json per base model (xgboost
+  /// JSON or logistic JSON), meta_logistic_regression.json, and stack.json listing them with the
+  /// out-of-fold scores.
+  void save(const std::filesystem::path& dir) const {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+      throw model_error("cannot create model directory " + dir.string() + ": " + ec.message());
+    nlohmann::json manifest;
+    manifest["format_version"] = 1;
+    manifest["base_models"] = nlohmann::json::array();
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (save_base<I>(dir, manifest), ...);
+    }
+    (std::make_index_sequence<base_count>{});
+    if constexpr (has_meta) {
+      meta_->save(dir / "meta_logistic_regression.json");
+      manifest["meta_model"] = {{"kind", logistic_regression_model::kind},
+                                {"file", "meta_logistic_regression.json"}};
+    } else {
+      manifest["meta_model"] = nullptr;
+    }
+    manifest["stack_scores"] = stacking_detail::to_json(stack_scores_);
+    std::ofstream out(dir / "stack.json", std::ios::trunc);
+    out << manifest.dump(1) << '\n';
+    out.close();
+    if (!out) throw model_error("cannot write " + (dir / "stack.json").string());
+  }
+
+  /// Loads a stack saved by `save` with the same base-spec tuple and meta spec types; throws
+  /// `model_error` when the directory holds another mix of models or a file is unreadable.
+  static stacked_model load(const std::filesystem::path& dir) {
+    std::ifstream in(dir / "stack.json");
+    if (!in) throw model_error("cannot open " + (dir / "stack.json").string());
+    nlohmann::json manifest;
+    try {
+      manifest = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+      throw model_error((dir / "stack.json").string() + " is malformed: " + e.what());
+    }
+    try {
+      const auto& bases = manifest.at("base_models");
+      if (!bases.is_array() || bases.size() != base_count)
+        throw model_error((dir / "stack.json").string() + " lists " + std::to_string(bases.size()) +
+                          " base models, expected " + std::to_string(base_count));
+      if (manifest.at("meta_model").is_null() == has_meta)
+        throw model_error((dir / "stack.json").string() + ": meta-model presence differs");
+      stacked_model out;
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        // Braced initialisation loads in order, so the first mismatching model is reported.
+        out.bases_.emplace(base_tuple{load_base<I>(dir, bases[I])...});
+        ((out.base_scores_[I] = stacking_detail::scores_from_json(bases[I].at("scores"))), ...);
+      }
+      (std::make_index_sequence<base_count>{});
+      if constexpr (has_meta)
+        out.meta_.emplace(logistic_regression_model::load(
+            dir / manifest.at("meta_model").at("file").get<std::string>()));
+      out.stack_scores_ = stacking_detail::scores_from_json(manifest.at("stack_scores"));
+      return out;
+    } catch (const nlohmann::json::exception& e) {
+      throw model_error((dir / "stack.json").string() + " is malformed: " + e.what());
+    }
+  }
+
+ private:
+  stacked_model() = default;
+
+  template <std::size_t I, class Spec>
+  void fit_fold_model(const Spec& spec, const matrix& x_train, const std::vector<int>& y_train,
+                      const std::vector<double>& w_train, const fit_context& ctx,
+                      const matrix& x_valid, const std::vector<int>& y_valid,
+                      const std::vector<std::size_t>& valid_rows, std::vector<double>& losses) {
+    const auto model = fitted_model_t<Spec>::fit(spec, x_train, y_train, w_train, ctx);
+    const matrix p = model.predict_proba(x_valid);
+    losses.push_back(log_loss(p, y_valid));
+    for (std::size_t r = 0; r < valid_rows.size(); ++r)
+      for (std::size_t k = 0; k < 3; ++k)
+        oof_(valid_rows[r], 3 * I + k) = p(r, k);
+  }
+
+  template <std::size_t... I>
+  static base_tuple refit_all(const spec_tuple& specs, const matrix& x, std::span<const int> y,
+                              std::span<const double> w, const fit_context& ctx,
+                              std::index_sequence<I...>) {
+    // Braced initialisation evaluates left to right: base models train one after another.
+    return base_tuple{fitted_model_t<std::tuple_element_t<I, std::tuple<BaseSpecs...>>>::fit(
+        boost::hana::at_c<I>(specs), x, y, w, ctx)...};
+  }
+
+  static void copy_columns(const matrix& p, matrix& out, std::size_t model) {
+    for (std::size_t r = 0; r < p.shape()[0]; ++r)
+      for (std::size_t k = 0; k < 3; ++k)
+        out(r, 3 * model + k) = p(r, k);
+  }
+
+  static void add_importance(const std::vector<double>& importance, std::vector<double>& out) {
+    if (out.empty()) out.assign(importance.size(), 0.0);
+    if (importance.size() != out.size())
+      throw model_error("stacking: base models disagree on the number of features");
+    for (std::size_t j = 0; j < out.size(); ++j)
+      out[j] += importance[j];
+  }
+
+  template <std::size_t I>
+  void save_base(const std::filesystem::path& dir, nlohmann::json& manifest) const {
+    using model_type = std::tuple_element_t<I, base_tuple>;
+    const std::string file = "base_" + std::to_string(I) + "_" + model_type::kind + ".json";
+    std::get<I>(*bases_).save(dir / file);
+    manifest["base_models"].push_back({{"kind", model_type::kind},
+                                       {"file", file},
+                                       {"scores", stacking_detail::to_json(base_scores_[I])}});
+  }
+
+  template <std::size_t I>
+  static std::tuple_element_t<I, base_tuple> load_base(const std::filesystem::path& dir,
+                                                       const nlohmann::json& entry) {
+    using model_type = std::tuple_element_t<I, base_tuple>;
+    const auto kind = entry.at("kind").get<std::string>();
+    if (kind != model_type::kind)
+      throw model_error("stack in " + dir.string() + ": base model " + std::to_string(I) + " is '" +
+                        kind + "', expected '" + model_type::kind + "'");
+    return model_type::load(dir / entry.at("file").get<std::string>());
+  }
+
+  std::optional<base_tuple> bases_;
+  std::optional<logistic_regression_model> meta_;
+  matrix oof_;
+  std::vector<std::size_t> validated_rows_;
+  std::array<fold_scores, base_count> base_scores_{};
+  fold_scores stack_scores_;
+};
+
+/// Fits the stack of a policy's `base_models` tuple and `meta_model` (see `stacked_model::fit`).
+template <class... BaseSpecs, class MetaSpec>
+stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> fit_stack(
+    const boost::hana::tuple<BaseSpecs...>& specs, const MetaSpec& meta_spec, const matrix& x,
+    std::span<const int> y, std::span<const double> w, const fit_context& ctx,
+    const std::vector<split::fold>& folds) {
+  return stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec>::fit(specs, meta_spec, x, y, w,
+                                                                        ctx, folds);
+}
+
+}  // namespace mtf::model
