@@ -1,5 +1,6 @@
 // fit_calibrator: the safety rules of SPEC §4.9 (floor, small-split and K-fold fallbacks), the
 // report, and JSON round trips.
+#include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -194,6 +195,9 @@ TEST_CASE("isotonic is kept when it wins the K-fold check", "[calibrator]") {
   CHECK(*result.report.check_isotonic_log_loss < *result.report.check_temperature_log_loss);
   CHECK_THAT(result.report.reason, Catch::StartsWith("isotonic as the policy prefers"));
   CHECK(result.report.after.log_loss < result.report.before.log_loss);
+  const auto json = to_json(result.report);
+  CHECK(json.at("used") == "isotonic");
+  CHECK(json.at("check_isotonic_log_loss").get<double>() == *result.report.check_isotonic_log_loss);
 }
 
 TEST_CASE("the report scores the calibration split before and after", "[calibrator]") {
@@ -277,4 +281,67 @@ TEST_CASE("method names round-trip", "[calibrator]") {
     CHECK(parse_method(method_name(m)) == m);
   }
   CHECK_THROWS_AS(parse_method("platt"), mtf::artifact_error);
+}
+
+TEST_CASE("the K-fold check predicts each contiguous block from the other blocks", "[calibrator]") {
+  // Rebuild the 3-fold check on 31 rows by hand: blocks [0, 10), [10, 20), [20, 31) in time
+  // order, each predicted by calibrators fitted on the rows outside it and outside `purge`
+  // rows on either side, floored.
+  const std::uint64_t seed = 31;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  const auto rows = draw_rows(rng, 31, 1.5, 1.5, 0.3);
+  const std::size_t edges[] = {0, 10, 20, 31};
+  for (const std::size_t purge : {std::size_t{0}, std::size_t{2}}) {
+    INFO("purge " << purge);
+    mtf::matrix iso_oof = mtf::matrix::from_shape({31, 3}), temp_oof = iso_oof;
+    for (std::size_t k = 0; k < 3; ++k) {
+      const std::size_t skip_lo = edges[k] >= purge ? edges[k] - purge : 0;
+      const std::size_t skip_hi = std::min<std::size_t>(31, edges[k + 1] + purge);
+      mtf::matrix fit_probs = mtf::matrix::from_shape({31 - (skip_hi - skip_lo), 3});
+      std::vector<int> fit_labels;
+      for (std::size_t i = 0, r = 0; i < 31; ++i) {
+        if (i >= skip_lo && i < skip_hi) continue;
+        for (std::size_t c = 0; c < 3; ++c)
+          fit_probs(r, c) = rows.probs(i, c);
+        fit_labels.push_back(rows.labels[i]);
+        ++r;
+      }
+      REQUIRE(fit_labels.size() == fit_probs.shape()[0]);
+      auto iso = isotonic_calibrator::fit(fit_probs, fit_labels).predict(rows.probs);
+      auto temp = temperature_scaling::fit(fit_probs, fit_labels).predict(rows.probs);
+      apply_probability_floor(iso, 1e-6);
+      apply_probability_floor(temp, 1e-6);
+      for (std::size_t i = edges[k]; i < edges[k + 1]; ++i) {
+        for (std::size_t c = 0; c < 3; ++c) {
+          iso_oof(i, c) = iso(i, c);
+          temp_oof(i, c) = temp(i, c);
+        }
+      }
+    }
+    const auto [iso_loss, temp_loss] =
+        isotonic_vs_temperature_check(rows.probs, rows.labels, 3, 1e-6, purge);
+    CHECK(iso_loss == Approx(mtf::log_loss(iso_oof, rows.labels)).epsilon(1e-14));
+    CHECK(temp_loss == Approx(mtf::log_loss(temp_oof, rows.labels)).epsilon(1e-14));
+  }
+  CHECK_THROWS_AS(isotonic_vs_temperature_check(rows.probs, rows.labels, 16, 1e-6),
+                  mtf::training_error);
+  // 3 blocks of ~10 rows with 15 purged each side leave nothing to fit the middle block on.
+  CHECK_THROWS_AS(isotonic_vs_temperature_check(rows.probs, rows.labels, 3, 1e-6, 15),
+                  mtf::training_error);
+}
+
+TEST_CASE("the 1,000-row minimum is inclusive", "[calibrator]") {
+  const std::uint64_t seed = 37;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  const auto rows = draw_rows(rng, 1000, 1.5, 1.0, 0.0);
+  const auto all = fit_calibrator(spec{}, rows.probs, rows.labels);
+  CHECK(all.report.check_isotonic_log_loss.has_value());
+  mtf::matrix fewer = xt::view(rows.probs, xt::range(0, 999), xt::all());
+  const std::vector<int> fewer_labels(rows.labels.begin(), rows.labels.begin() + 999);
+  const auto short_split = fit_calibrator(spec{}, fewer, fewer_labels);
+  CHECK_FALSE(short_split.report.check_isotonic_log_loss.has_value());
+  CHECK(short_split.report.reason ==
+        "calibration split has 999 rows < min_isotonic_rows 1000: temperature scaling used");
 }

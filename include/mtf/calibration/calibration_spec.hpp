@@ -16,6 +16,10 @@ struct spec {
   std::size_t min_isotonic_rows = 1000;
   int check_folds = 5;
   double probability_floor = 1e-6;
+  /// Rows left out of the fit on each side of each held-out block of the K-fold check. Set it
+  /// to the label horizon so that no label window straddles fitted and held-out rows (labels
+  /// look ahead, neighbouring calibration rows share outcomes); 0 = no purge.
+  std::size_t check_purge_rows = 0;
 };
 
 }  // namespace mtf::calibration

@@ -4,6 +4,7 @@
 /// isotonic when the split is small or isotonic loses a K-fold check -- and reports what it
 /// did, with log loss, Brier score and ECE before and after.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdio>
 #include <optional>
@@ -176,22 +177,36 @@ struct calibration_result {
 
 namespace calibrator_detail {
 
-/// Rows [begin, end) of probs and labels, or everything except them.
+/// Rows [begin, end) of probs and labels (inside), or every row outside
+/// [begin - purge, end + purge) (not inside).
 inline void take_rows(const matrix& probs, std::span<const int> labels, std::size_t begin,
-                      std::size_t end, bool inside, matrix& out_probs,
+                      std::size_t end, std::size_t purge, bool inside, matrix& out_probs,
                       std::vector<int>& out_labels) {
   const std::size_t rows = probs.shape()[0], classes = probs.shape()[1];
-  const std::size_t count = inside ? end - begin : rows - (end - begin);
+  const std::size_t lo = inside ? begin : (begin > purge ? begin - purge : 0);
+  const std::size_t hi = inside ? end : std::min(rows, end + purge);
+  const std::size_t count = inside ? hi - lo : rows - (hi - lo);
   out_probs = matrix::from_shape({count, classes});
   out_labels.clear();
   std::size_t k = 0;
   for (std::size_t i = 0; i < rows; ++i) {
-    if ((i >= begin && i < end) != inside) continue;
+    if ((i >= lo && i < hi) != inside) continue;
     for (std::size_t c = 0; c < classes; ++c)
       out_probs(k, c) = probs(i, c);
     out_labels.push_back(labels[i]);
     ++k;
   }
+}
+
+/// Fewest rows any fold of the check fits on: the rows outside its block and the purge.
+inline std::size_t smallest_fit_rows(std::size_t rows, std::size_t folds, std::size_t purge) {
+  std::size_t smallest = rows;
+  for (std::size_t k = 0; k < folds; ++k) {
+    const std::size_t begin = rows * k / folds, end = rows * (k + 1) / folds;
+    const std::size_t lo = begin > purge ? begin - purge : 0, hi = std::min(rows, end + purge);
+    smallest = std::min(smallest, rows - (hi - lo));
+  }
+  return smallest;
 }
 
 /// Shortest readable rendering of a loss for the report's reason text.
@@ -206,16 +221,20 @@ inline std::string format_loss(double value) {
 /// Out-of-fold log losses of isotonic and temperature scaling on `folds` contiguous,
 /// time-ordered blocks of the calibration rows (not shuffled: calibration rows are in time
 /// order and neighbouring rows are alike). Each block is predicted by calibrators fitted on
-/// the other blocks, floored at `probability_floor` as deployed. Returns {isotonic,
-/// temperature}. Requires at least 2 folds and 2 rows per fold.
+/// the rows outside the block and outside `purge_rows` rows on either side of it, floored at
+/// `probability_floor` as deployed. Returns {isotonic, temperature}. Throws training_error
+/// unless folds >= 2, every block has at least 2 rows and every fit at least 2 rows.
 inline std::pair<double, double> isotonic_vs_temperature_check(const matrix& probs,
                                                                std::span<const int> labels,
-                                                               int folds,
-                                                               double probability_floor) {
+                                                               int folds, double probability_floor,
+                                                               std::size_t purge_rows = 0) {
   const std::size_t rows = probs.shape()[0], classes = probs.shape()[1];
-  if (folds < 2 || rows < 2 * static_cast<std::size_t>(folds))
+  if (folds < 2 || rows < 2 * static_cast<std::size_t>(folds) ||
+      calibrator_detail::smallest_fit_rows(rows, static_cast<std::size_t>(folds), purge_rows) < 2)
     throw training_error("isotonic_vs_temperature_check: " + std::to_string(rows) +
-                         " rows cannot make " + std::to_string(folds) + " folds of 2 rows");
+                         " rows cannot make " + std::to_string(folds) +
+                         " folds of 2 rows with at least 2 rows to fit outside a purge of " +
+                         std::to_string(purge_rows));
   const auto k_folds = static_cast<std::size_t>(folds);
   matrix isotonic_oof = matrix::from_shape({rows, classes});
   matrix temperature_oof = matrix::from_shape({rows, classes});
@@ -223,8 +242,9 @@ inline std::pair<double, double> isotonic_vs_temperature_check(const matrix& pro
   std::vector<int> fit_labels, held_labels;
   for (std::size_t k = 0; k < k_folds; ++k) {
     const std::size_t begin = rows * k / k_folds, end = rows * (k + 1) / k_folds;
-    calibrator_detail::take_rows(probs, labels, begin, end, false, fit_probs, fit_labels);
-    calibrator_detail::take_rows(probs, labels, begin, end, true, held_probs, held_labels);
+    calibrator_detail::take_rows(probs, labels, begin, end, purge_rows, false, fit_probs,
+                                 fit_labels);
+    calibrator_detail::take_rows(probs, labels, begin, end, 0, true, held_probs, held_labels);
     const calibrator isotonic(isotonic_calibrator::fit(fit_probs, fit_labels), probability_floor);
     const calibrator temperature(temperature_scaling::fit(fit_probs, fit_labels),
                                  probability_floor);
@@ -245,8 +265,8 @@ inline std::pair<double, double> isotonic_vs_temperature_check(const matrix& pro
 /// * every output probability is floored at spec.probability_floor and rows renormalised;
 /// * isotonic requested but fewer than spec.min_isotonic_rows rows: temperature scaling;
 /// * isotonic requested and it has a higher out-of-fold log loss than temperature scaling in
-///   the spec.check_folds-fold contiguous check (isotonic_vs_temperature_check):
-///   temperature scaling;
+///   the spec.check_folds-fold contiguous check with spec.check_purge_rows purged on each
+///   side of each block (isotonic_vs_temperature_check): temperature scaling;
 /// * sigmoid or temperature requested: used as requested.
 /// Deterministic (no shuffling, no randomness), so it takes no seed. The report's metrics
 /// are in-sample on the calibration split; judge calibration on the test split.
@@ -296,19 +316,20 @@ inline calibration_result fit_calibrator(const spec& policy_spec, const matrix& 
                                            std::to_string(policy_spec.min_isotonic_rows)));
         break;
       }
-      if (rows < 2 * folds) {
+      if (rows < 2 * folds ||
+          calibrator_detail::smallest_fit_rows(rows, folds, policy_spec.check_purge_rows) < 2) {
         chosen.emplace(temperature_instead("calibration split has " + std::to_string(rows) +
                                            " rows, too few for the " + std::to_string(folds) +
                                            "-fold isotonic check"));
         break;
       }
-      const auto [isotonic_loss, temperature_loss] =
-          isotonic_vs_temperature_check(probs, labels, policy_spec.check_folds, floor);
+      const auto [isotonic_loss, temperature_loss] = isotonic_vs_temperature_check(
+          probs, labels, policy_spec.check_folds, floor, policy_spec.check_purge_rows);
       report.check_isotonic_log_loss = isotonic_loss;
       report.check_temperature_log_loss = temperature_loss;
-      const std::string losses = "(out-of-fold log loss " +
-                                 calibrator_detail::format_loss(isotonic_loss) + " vs " +
-                                 calibrator_detail::format_loss(temperature_loss) + ")";
+      const std::string losses =
+          "(out-of-fold log loss isotonic " + calibrator_detail::format_loss(isotonic_loss) +
+          " vs temperature " + calibrator_detail::format_loss(temperature_loss) + ")";
       if (isotonic_loss > temperature_loss) {
         chosen.emplace(temperature_instead("isotonic lost the " + std::to_string(folds) +
                                            "-fold check on the calibration split " + losses));
@@ -321,6 +342,7 @@ inline calibration_result fit_calibrator(const spec& policy_spec, const matrix& 
       break;
     }
   }
+  if (!chosen) throw std::logic_error("fit_calibrator: unknown calibration method");
   report.after = score_probabilities(chosen->predict(probs), labels);
   return {std::move(*chosen), std::move(report)};
 }
