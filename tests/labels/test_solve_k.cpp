@@ -199,3 +199,12 @@ TEST_CASE("solve_k rejects unlabeled bars, empty training rows and bad targets",
   const std::vector<mtf::series_rows> train{{in, hand_rows}};
   CHECK_THROWS_AS(mtf::choose_k(-1.0, 0.2, train), std::invalid_argument);
 }
+
+TEST_CASE("solve_k refuses hand-built inputs with NaN or mismatched vectors", "[labels]") {
+  auto in = inputs_with_critical_k({0.5, 1.0, 2.0});
+  in.forward_return[1] = std::nan("");
+  CHECK_THROWS_WITH(mtf::solve_k(in, std::vector<std::size_t>{0, 1, 2}, 0.5),
+                    Catch::Contains("bar 1") && Catch::Contains("non-finite"));
+  in.forward_return.pop_back();
+  CHECK_THROWS_AS(mtf::solve_k(in, std::vector<std::size_t>{0}, 0.5), std::invalid_argument);
+}

@@ -64,8 +64,9 @@ struct label_inputs {
 /// with k: bar t is neutral exactly when k >= critical_k(t). Volatility labeler:
 /// |r| / (σ√h); regime bars with ER < er_min are neutral for every k (0); a bar with σ = 0 is
 /// neutral for every k when r = 0 (0) and for no finite k otherwise (+inf).
-/// Throws std::out_of_range for a bar index past the end and mtf::training_error for a bar
-/// without label (training rows must be labelled bars).
+/// Throws std::out_of_range for a bar index past the end, mtf::training_error for a bar without
+/// label (training rows must be labelled bars) or with non-finite inputs, std::invalid_argument
+/// when the vectors of `in` differ in length.
 inline double critical_k(const label_inputs& in, std::size_t bar) {
   if (bar >= in.size())
     throw std::out_of_range("critical_k: bar " + std::to_string(bar) + " past the " +
@@ -75,9 +76,18 @@ inline double critical_k(const label_inputs& in, std::size_t bar) {
                          (in.status[bar] == label_status::past_data_end
                               ? " has no label (its horizon runs past the data)"
                               : " has no label (volatility warm-up)"));
-  if (in.has_efficiency_ratio() && in.efficiency_ratio[bar] < in.er_min) return 0.0;
+  if (in.forward_return.size() != in.size() || in.threshold_scale.size() != in.size() ||
+      (in.has_efficiency_ratio() && in.efficiency_ratio.size() != in.size()))
+    throw std::invalid_argument("critical_k: label_inputs vectors differ in length");
   const double abs_r = std::fabs(in.forward_return[bar]);
   const double scale = in.threshold_scale[bar];
+  // A NaN here would break the sort in solve_k and turn into a silent label; refuse it.
+  if (!std::isfinite(abs_r) || !std::isfinite(scale) || scale < 0.0 ||
+      (in.has_efficiency_ratio() && std::isnan(in.efficiency_ratio[bar])))
+    throw training_error("critical_k: bar " + std::to_string(bar) +
+                         " is marked labeled but has a non-finite return, threshold scale or "
+                         "efficiency ratio");
+  if (in.has_efficiency_ratio() && in.efficiency_ratio[bar] < in.er_min) return 0.0;
   if (abs_r == 0.0) return 0.0;
   if (scale == 0.0) return std::numeric_limits<double>::infinity();
   return abs_r / scale;

@@ -9,6 +9,8 @@ namespace mtf::label {
 /// with sigma_t the sample std of one-bar log returns over `vol_window` bars ending at t.
 /// up if r > tau, down if r < -tau, else neutral. `k` empty = solved on the training rows so
 /// that the neutral share equals the policy's neutral target.
+/// Per-bar inputs: mtf::compute_label_inputs (labels/volatility_adaptive.hpp); k:
+/// mtf::choose_k (labels/solve_k.hpp); labels: mtf::assign_labels (labels/assign_labels.hpp).
 struct volatility_adaptive {
   int vol_window;
   std::optional<double> k = std::nullopt;
@@ -17,6 +19,9 @@ struct volatility_adaptive {
 /// Regime labels over the next h bars: with efficiency ratio ER = |r| / sum |one-bar log
 /// returns|, bullish (up) if r > tau and ER >= er_min, bearish (down) if r < -tau and
 /// ER >= er_min, else ranging (neutral). tau as for volatility_adaptive.
+/// Rows with ER < er_min are neutral for every k, so er_min caps how low the neutral share can
+/// go: if that share alone exceeds the neutral target, the k solve reports it and uses k = 0.
+/// Per-bar inputs: mtf::compute_label_inputs (labels/regime.hpp).
 struct regime {
   int vol_window;
   double er_min;
