@@ -1,6 +1,7 @@
 // Feature names, values and matrices: schema names per policy, scale-free transforms on small
 // hand-computed series, warm-up rows, and input checks.
 
+#include <boost/hana/for_each.hpp>
 #include <boost/hana/tuple.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -132,6 +133,37 @@ TEST_CASE("feature matrices have one row per bar and drop exactly the longest wa
   }
 }
 
+namespace {
+/// Column j of the policy's matrix must be bit-identical to compute_feature of the j-th spec
+/// (the matrix shares intermediates such as log returns between features; results must not
+/// depend on that).
+template <class Features>
+void check_columns_match_compute_feature(const Features& features, const mtf::bar_series& bars) {
+  const mtf::matrix m = mtf::compute_feature_matrix(features, bars);
+  std::size_t column = 0;
+  boost::hana::for_each(features, [&](const auto& spec) {
+    INFO("feature " << mtf::feature_name(spec));
+    const auto values = mtf::compute_feature(spec, bars);
+    std::size_t mismatches = 0;
+    for (std::size_t t = 0; t < bars.size(); ++t) {
+      mismatches += mtf::test::same_bits(m(t, column), values[t]) ? 0 : 1;
+    }
+    CHECK(mismatches == 0);
+    ++column;
+  });
+}
+}  // namespace
+
+TEST_CASE("every matrix column is bit-identical to the feature computed on its own",
+          "[features][matrix]") {
+  using namespace mtf::timeframes;
+  const auto bars = mtf::test::random_walk_bars(700, 32);
+  check_columns_match_compute_feature(tf_5m::features, bars);
+  check_columns_match_compute_feature(tf_1h::features, bars);
+  check_columns_match_compute_feature(tf_12h::features, bars);
+  check_columns_match_compute_feature(tf_24h::features, bars);
+}
+
 TEST_CASE("first complete row is the row count when no row is complete", "[features][matrix]") {
   mtf::matrix m = mtf::matrix::from_shape({3, 2});
   m.fill(1.0);
@@ -214,4 +246,23 @@ TEST_CASE("feature matrix rejects a non-positive price naming the feature", "[fe
   bars.close[40] = 0.0;
   CHECK_THROWS_AS(mtf::compute_feature_matrix(mtf::timeframes::tf_24h::features, bars),
                   mtf::data_error);
+}
+
+TEST_CASE("log return features equal ln(close_t / close_t-k) up to rounding",
+          "[features][values]") {
+  const std::uint64_t seed = 33;
+  INFO("seed " << seed);
+  const auto bars = mtf::test::random_walk_bars(3000, seed);
+  for (const int k : {1, 3, 12, 24}) {
+    INFO("bars " << k);
+    const auto out = mtf::compute_feature(mtf::feature::log_return{k}, bars);
+    for (std::size_t t = 0; t < bars.size(); ++t) {
+      if (t < static_cast<std::size_t>(k)) {
+        CHECK(std::isnan(out[t]));
+      } else {
+        const double direct = std::log(bars.close[t] / bars.close[t - k]);
+        CHECK(std::abs(out[t] - direct) <= 1e-14);
+      }
+    }
+  }
 }

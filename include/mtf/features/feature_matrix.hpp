@@ -2,6 +2,7 @@
 /// \file A policy's feature list (a Boost.Hana tuple of feature specs, e.g. `tf_5m::features`)
 /// turned into schema names and a row-major bars x features matrix (SPEC §4.3).
 
+#include <algorithm>
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/length.hpp>
 #include <boost/hana/tuple.hpp>
@@ -71,11 +72,15 @@ mtf::matrix compute_feature_matrix(const Features& features, const bar_series& b
   feature_detail::check_columns(bars);
   constexpr std::size_t columns = decltype(boost::hana::length(features))::value;
   const std::size_t rows = bars.size();
-  mtf::matrix out = mtf::matrix::from_shape({rows, columns});
-  double* const data = out.data();
-  std::size_t column = 0;
+  // Each feature is computed into its own contiguous column, then the columns are transposed
+  // into the row-major matrix in cache-sized row blocks: writing each column straight into the
+  // matrix would touch a new cache line per value (stride = one row).
+  feature_cache cache(bars);
+  std::vector<std::vector<double>> column_values;
+  column_values.reserve(columns);
   boost::hana::for_each(features, [&](const auto& spec) {
-    const std::vector<double> values = compute_feature(spec, bars);
+    column_values.push_back(feature_detail::compute_cached(spec, cache));
+    const std::vector<double>& values = column_values.back();
     if (values.size() != rows) {
       indicator_detail::fail(bars.source, feature_name(spec),
                              "feature produced " + std::to_string(values.size()) + " values for " +
@@ -88,10 +93,19 @@ mtf::matrix compute_feature_matrix(const Features& features, const bar_series& b
         indicator_detail::fail(bars.source, feature_name(spec),
                                "infinite value at bar " + std::to_string(t));
       }
-      data[t * columns + column] = values[t];
     }
-    ++column;
   });
+  mtf::matrix out = mtf::matrix::from_shape({rows, columns});
+  double* const data = out.data();
+  constexpr std::size_t block_rows = 256;
+  for (std::size_t first = 0; first < rows; first += block_rows) {
+    const std::size_t last = std::min(rows, first + block_rows);
+    for (std::size_t c = 0; c < columns; ++c) {
+      const double* const source = column_values[c].data();
+      for (std::size_t t = first; t < last; ++t)
+        data[t * columns + c] = source[t];
+    }
+  }
   return out;
 }
 

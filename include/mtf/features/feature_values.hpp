@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mtf/features/feature_specs.hpp"
@@ -34,21 +35,60 @@ inline std::string name_with(const char* prefix, int a, int b) {
 }
 }  // namespace feature_detail
 
+/// Intermediate series that several features share, computed on first use: today the one-bar
+/// log returns, which log_return, realized_vol and vol_ratio all need (a feature matrix with
+/// three log returns and two volatilities takes one pass of logarithms instead of five).
+/// Features computed through a cache are bit-identical to compute_feature(spec, bars).
+class feature_cache {
+ public:
+  explicit feature_cache(const bar_series& bars) : bars_(&bars) {}
+  /// The series the cache belongs to.
+  [[nodiscard]] const bar_series& bars() const noexcept { return *bars_; }
+  /// r[i] = ln(close[i+1] / close[i]) for i = 0..n-2; throws data_error on a non-positive close.
+  std::span<const double> one_bar_log_returns(std::string_view feature) {
+    if (!has_returns_) {
+      indicator_detail::check_positive(feature, "close", feature_detail::span_of(bars_->close));
+      returns_ = indicator_detail::one_bar_log_returns(bars_->close);
+      has_returns_ = true;
+    }
+    return {returns_.data(), returns_.size()};
+  }
+
+ private:
+  const bar_series* bars_;
+  std::vector<double> returns_;
+  bool has_returns_ = false;
+};
+
 // ---- returns and trend ---------------------------------------------------------------------
 
 /// `log_return_<bars>`.
 inline std::string feature_name(const feature::log_return& s) {
   return feature_detail::name_with("log_return_", s.bars);
 }
-/// ln(close_t / close_{t-bars}); first value at index `bars`. Requires positive closes.
-inline std::vector<double> compute_feature(const feature::log_return& s, const bar_series& bars) {
+namespace feature_detail {
+/// log_return from one-bar log returns: the sum of the last `bars` of them (= ln(close_t /
+/// close_{t-bars}) up to rounding; a compensated rolling sum, exact for bars = 1).
+inline std::vector<double> compute_cached(const feature::log_return& s, feature_cache& cache) {
   const auto w = indicator_detail::checked_window("log_return", "bars", s.bars);
-  const auto close = feature_detail::span_of(bars.close);
-  indicator_detail::check_positive("log_return", "close", close);
-  std::vector<double> out(close.size(), feature_detail::nan);
-  for (std::size_t t = w; t < close.size(); ++t)
-    out[t] = std::log(close[t] / close[t - w]);
+  const auto r = cache.one_bar_log_returns("log_return");
+  std::vector<double> out(cache.bars().size(), nan);
+  if (w == 1) {
+    for (std::size_t i = 0; i < r.size(); ++i)
+      out[i + 1] = r[i];
+  } else {
+    rolling::for_each_window_sum(r, w, [&](std::size_t i, double sum) { out[i + 1] = sum; });
+  }
   return out;
+}
+}  // namespace feature_detail
+
+/// ln(close_t / close_{t-bars}), computed as the sum of the last `bars` one-bar log returns
+/// (shared with the volatility features); first value at index `bars`. Requires positive
+/// closes.
+inline std::vector<double> compute_feature(const feature::log_return& s, const bar_series& bars) {
+  feature_cache cache(bars);
+  return feature_detail::compute_cached(s, cache);
 }
 
 /// `sma_ratio_<window>`.
@@ -180,28 +220,49 @@ inline std::vector<double> compute_feature(const feature::momentum_atr& s, const
 inline std::string feature_name(const feature::realized_vol& s) {
   return feature_detail::name_with("realized_vol_", s.window);
 }
-/// Sample std of the last `window` one-bar log returns (per bar); first value at index window.
+namespace feature_detail {
+inline std::vector<double> compute_cached(const feature::realized_vol& s, feature_cache& cache) {
+  const auto w = indicator_detail::checked_window("realized_vol", "window", s.window, 2);
+  return indicator_detail::realized_vol_from_returns(cache.one_bar_log_returns("realized_vol"),
+                                                     cache.bars().size(), w);
+}
+}  // namespace feature_detail
+
+/// Sample std of the last `window` one-bar log returns (per bar, = mtf::realized_vol); first
+/// value at index window.
 inline std::vector<double> compute_feature(const feature::realized_vol& s, const bar_series& bars) {
-  return realized_vol(bars.close, s.window);
+  feature_cache cache(bars);
+  return feature_detail::compute_cached(s, cache);
 }
 
 /// `vol_ratio_<fast>_<slow>`.
 inline std::string feature_name(const feature::vol_ratio& s) {
   return feature_detail::name_with("vol_ratio_", s.fast, s.slow);
 }
-/// realized_vol(fast) / realized_vol(slow); 1 when the slow volatility is 0 (then every return
-/// in the slow window is equal). First value at index max(fast, slow).
-inline std::vector<double> compute_feature(const feature::vol_ratio& s, const bar_series& bars) {
-  auto out = realized_vol(bars.close, s.fast);
-  const auto slow = realized_vol(bars.close, s.slow);
-  for (std::size_t t = 0; t < out.size(); ++t) {
+namespace feature_detail {
+inline std::vector<double> compute_cached(const feature::vol_ratio& s, feature_cache& cache) {
+  const auto fast_w = indicator_detail::checked_window("vol_ratio", "fast", s.fast, 2);
+  const auto slow_w = indicator_detail::checked_window("vol_ratio", "slow", s.slow, 2);
+  const auto r = cache.one_bar_log_returns("vol_ratio");
+  const std::size_t size = cache.bars().size();
+  auto out = indicator_detail::realized_vol_from_returns(r, size, fast_w);
+  const auto slow = indicator_detail::realized_vol_from_returns(r, size, slow_w);
+  for (std::size_t t = 0; t < size; ++t) {
     if (std::isnan(out[t]) || std::isnan(slow[t])) {
-      out[t] = feature_detail::nan;
+      out[t] = nan;
     } else {
       out[t] = slow[t] > 0.0 ? out[t] / slow[t] : 1.0;
     }
   }
   return out;
+}
+}  // namespace feature_detail
+
+/// realized_vol(fast) / realized_vol(slow); 1 when the slow volatility is 0 (then every return
+/// in the slow window is equal). First value at index max(fast, slow).
+inline std::vector<double> compute_feature(const feature::vol_ratio& s, const bar_series& bars) {
+  feature_cache cache(bars);
+  return feature_detail::compute_cached(s, cache);
 }
 
 /// `zscore_<window>`.
@@ -350,6 +411,15 @@ inline std::string feature_name(const feature::cmf& s) {
 inline std::vector<double> compute_feature(const feature::cmf& s, const bar_series& bars) {
   return cmf(bars.high, bars.low, bars.close, bars.volume, s.window);
 }
+
+namespace feature_detail {
+/// Default for specs without shared intermediates: compute_feature(spec, bars). Defined after
+/// every overload so that ordinary lookup sees them all (ADL covers vendor-defined specs).
+template <class Spec>
+std::vector<double> compute_cached(const Spec& spec, feature_cache& cache) {
+  return compute_feature(spec, cache.bars());
+}
+}  // namespace feature_detail
 
 /// A type usable in a policy's feature list: it has a schema name and per-bar values. The
 /// catalogue types above model it; a vendoring project can add its own spec type by providing

@@ -302,21 +302,34 @@ inline std::vector<double> momentum(std::span<const double> close, int n) {
   return out;
 }
 
+namespace indicator_detail {
+/// One-bar log returns r[i] = ln(close[i+1] / close[i]), i = 0..size-2 (closes must be positive).
+inline std::vector<double> one_bar_log_returns(std::span<const double> close) {
+  std::vector<double> r(close.size() > 0 ? close.size() - 1 : 0);
+  for (std::size_t t = 1; t < close.size(); ++t)
+    r[t - 1] = std::log(close[t] / close[t - 1]);
+  return r;
+}
+
+/// realized_vol over w returns for a series of `size` closes given its one-bar log returns.
+inline std::vector<double> realized_vol_from_returns(std::span<const double> returns,
+                                                     std::size_t size, std::size_t w) {
+  std::vector<double> out(size, nan);
+  const double inv = 1.0 / static_cast<double>(w - 1);
+  rolling::for_each_window_moments(
+      returns, w, [&](std::size_t i, double, double m2) { out[i + 1] = std::sqrt(m2 * inv); });
+  return out;
+}
+}  // namespace indicator_detail
+
 /// Realised volatility: sample standard deviation (divisor n-1) of the n one-bar log returns
 /// ln(close_t / close_{t-1}) ending at t, per bar (not annualised). First value at index n
 /// (needs n+1 closes). Requires n >= 2 and positive closes; a window of equal returns gives 0.
 inline std::vector<double> realized_vol(std::span<const double> close, int n) {
   const auto w = indicator_detail::checked_window("realized_vol", "n", n, 2);
   indicator_detail::check_positive("realized_vol", "close", close);
-  std::vector<double> out(close.size(), indicator_detail::nan);
-  if (close.size() <= w) return out;
-  std::vector<double> returns(close.size() - 1);
-  for (std::size_t t = 1; t < close.size(); ++t)
-    returns[t - 1] = std::log(close[t] / close[t - 1]);
-  const double inv = 1.0 / static_cast<double>(w - 1);
-  rolling::for_each_window_moments(
-      returns, w, [&](std::size_t i, double, double m2) { out[i + 1] = std::sqrt(m2 * inv); });
-  return out;
+  return indicator_detail::realized_vol_from_returns(indicator_detail::one_bar_log_returns(close),
+                                                     close.size(), w);
 }
 
 /// Rolling z-score (x_t - SMA(x, n)) / population std of the same n values, dimensionless.

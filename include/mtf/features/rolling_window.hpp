@@ -6,6 +6,7 @@
 /// bit-identical values (the leakage audit relies on that).
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -129,31 +130,27 @@ void for_each_window_moments(std::span<const double> x, std::size_t w, Emit&& em
 }
 
 /// Rolling extreme over windows of w values, O(n) with a monotonic deque (kept in a ring buffer
-/// of w indices). `dominates(a, b)` is true when a value a arriving later makes an earlier b
+/// of indices). `dominates(a, b)` is true when a value a arriving later makes an earlier b
 /// useless: `a >= b` for a maximum, `a <= b` for a minimum. Calls emit(t, extreme) for t >= w-1.
 template <class Dominates, class Emit>
 void for_each_window_extreme(std::span<const double> x, std::size_t w, Dominates dominates,
                              Emit&& emit) {
   const std::size_t n = x.size();
   if (w == 0 || n < w) return;
-  std::vector<std::size_t> ring(w);
-  std::size_t head = 0;   // ring slot of the front (the current extreme)
-  std::size_t count = 0;  // indices held
-  auto slot = [&](std::size_t k) {
-    const std::size_t s = head + k;
-    return s >= w ? s - w : s;
-  };
+  // Ring of a power-of-two capacity > w, so wrapping is a mask rather than a branch.
+  const std::size_t capacity = std::bit_ceil(w + 1);
+  const std::size_t mask = capacity - 1;
+  std::vector<std::size_t> ring(capacity);
+  std::size_t head = 0;  // position of the front (the current extreme); positions grow freely
+  std::size_t tail = 0;  // one past the back
   for (std::size_t t = 0; t < n; ++t) {
     // Evict first so the ring never holds more than w indices (all within [t-w+1, t]).
-    if (count > 0 && ring[head] + w <= t) {
-      head = head + 1 == w ? 0 : head + 1;
-      --count;
-    }
-    while (count > 0 && dominates(x[t], x[ring[slot(count - 1)]]))
-      --count;
-    ring[slot(count)] = t;
-    ++count;
-    if (t + 1 >= w) emit(t, x[ring[head]]);
+    if (tail != head && ring[head & mask] + w <= t) ++head;
+    while (tail != head && dominates(x[t], x[ring[(tail - 1) & mask]]))
+      --tail;
+    ring[tail & mask] = t;
+    ++tail;
+    if (t + 1 >= w) emit(t, x[ring[head & mask]]);
   }
 }
 
