@@ -91,7 +91,8 @@ TEST_CASE("every gate of a full table passes on good inputs, in a fixed order", 
   CHECK(find(results, "predicted_down_share").value == 0.35);
   CHECK(find(results, "predicted_down_share").threshold == "0.3-0.4");
   CHECK(find(results, "confidence_mean").threshold == ">= 0.65");
-  CHECK(find(results, "activity").threshold == "10-30 backtest trades/day");
+  CHECK(find(results, "activity").threshold == "10-30");
+  CHECK(find(results, "activity").detail == "backtest trades/day");
   CHECK(find(results, "feature_concentration").value == Approx(0.3));
   CHECK(find(results, "feature_concentration").detail == "top feature: rsi_14");
 }

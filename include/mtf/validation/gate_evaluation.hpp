@@ -175,7 +175,6 @@ inline std::vector<gate_result> evaluate_gates(const gates::table& table, const 
   {
     const auto& a = table.activity;
     gate_result g = detail::range_gate("activity", activity_value(a.metric, in), {a.min, a.max});
-    g.threshold += " " + std::string(activity_metric_name(a.metric));
     g.detail = std::string(activity_metric_name(a.metric));
     out.push_back(std::move(g));
   }

@@ -1,0 +1,275 @@
+#pragma once
+/// \file Everything a retrain reports, as one plain struct (report.json, report.html and the
+/// terminal summary are views of it). Only std types and the result structs of validation/
+/// and backtest/, so any stage's results can be copied in without coupling the writers to them.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mtf/backtest/backtest.hpp"
+#include "mtf/validation/classification_metrics.hpp"
+#include "mtf/validation/gate_evaluation.hpp"
+#include "mtf/validation/histogram.hpp"
+#include "mtf/validation/signal_stats.hpp"
+
+namespace mtf::artifact {
+
+/// Version of the report layout; bump when a field changes meaning or disappears.
+inline constexpr int current_report_version = 1;
+
+/// One input file (symbol) after intake.
+struct symbol_summary {
+  std::string symbol;
+  std::string file;
+  std::size_t bars = 0;              ///< after resampling
+  std::int64_t first_timestamp = 0;  ///< epoch seconds, bar open
+  std::int64_t last_timestamp = 0;
+  std::size_t gaps = 0;               ///< missing bars
+  std::vector<std::string> warnings;  ///< non-fatal data-quality findings
+};
+
+/// Rows removed before training, by reason.
+struct rows_dropped {
+  std::size_t warm_up = 0;        ///< some feature still NaN
+  std::size_t label_horizon = 0;  ///< the last `horizon` bars: no future close to label with
+  std::size_t resampling = 0;     ///< incomplete trailing bar / input bars merged away
+};
+
+/// The data the run used.
+struct data_summary {
+  std::vector<symbol_summary> symbols;
+  rows_dropped dropped;
+  std::size_t train_rows = 0;
+  std::size_t calibration_rows = 0;
+  std::size_t test_rows = 0;
+};
+
+/// Labels on the train split; shares are (down, neutral, up).
+struct label_summary {
+  double k = 0;                            ///< volatility multiple of the threshold
+  std::array<double, 3> raw_share{};       ///< label mix before weighting
+  std::array<double, 3> weighted_share{};  ///< after class-balancing weights
+  std::array<double, 3> target_share{};    ///< the policy's class_targets
+};
+
+/// Out-of-fold scores of one model.
+struct model_summary {
+  std::string name;
+  double oof_log_loss_mean = 0;
+  std::vector<double> fold_log_loss;  ///< per purged fold, in fold order
+};
+
+/// The stack.
+struct models_summary {
+  std::vector<model_summary> base;
+  double meta_oof_log_loss = 0;  ///< meta-model on the out-of-fold base probabilities
+  double stability_std = 0;      ///< std of the OOF fold log losses (walk-forward stability)
+};
+
+/// Log loss, Brier score and top-label ECE (15 bins) of one probability table.
+struct probability_scores {
+  double log_loss = 0;
+  double brier = 0;
+  double ece = 0;
+};
+
+/// One bin of a reliability table (mirrors mtf::reliability_bin of core/scoring_rules.hpp).
+struct reliability_point {
+  double lower = 0;
+  double upper = 0;
+  std::size_t count = 0;
+  double mean_confidence = 0;
+  double accuracy = 0;
+};
+
+/// Copies a reliability table of core/scoring_rules.hpp (any range of a type with the fields of
+/// mtf::reliability_bin, e.g. the vector `reliability_table` returns) into report points.
+template <class Bins>
+std::vector<reliability_point> to_reliability_points(const Bins& bins) {
+  std::vector<reliability_point> out;
+  for (const auto& b : bins)
+    out.push_back({b.lower, b.upper, b.count, b.mean_confidence, b.accuracy});
+  return out;
+}
+
+/// How the probabilities were calibrated (SPEC §4.9).
+struct calibration_summary {
+  std::string method_requested;  ///< "isotonic", "sigmoid" or "temperature"
+  std::string method_used;
+  std::string reason;         ///< one sentence: why method_used
+  std::size_t rows = 0;       ///< calibration-split rows
+  probability_scores before;  ///< on the calibration split
+  probability_scores after;
+  std::vector<reliability_point> test_reliability_before;  ///< on the TEST split
+  std::vector<reliability_point> test_reliability_after;
+};
+
+/// Test-split validation.
+struct validation_summary {
+  validation::signal_stats signals;
+  validation::classification_metrics classification;
+  double test_log_loss = 0;  ///< calibrated
+  double test_log_loss_uncalibrated = 0;
+  double prior_log_loss = 0;  ///< constant predictor of the train class mix
+  double test_brier = 0;      ///< calibrated
+  double test_ece = 0;        ///< calibrated, 15 bins
+};
+
+/// Normalised importance of one feature (shares sum to 1).
+struct feature_share {
+  std::string name;
+  double share = 0;
+};
+
+/// Wall time of one pipeline stage.
+struct stage_timing {
+  std::string name;
+  double seconds = 0;
+};
+
+/// What happened to the candidate.
+enum class decision {
+  promoted,     ///< every gate passed (and not worse than the champion): now LATEST
+  rejected,     ///< a gate failed or it lost to the champion: kept under runs/, exit 3
+  report_only,  ///< --report-only: evaluated, nothing promoted
+  forced,       ///< --force-promote overrode failed gates: promoted with a loud warning
+};
+
+/// "promoted", "rejected", "report-only", "forced".
+inline std::string_view decision_name(decision d) {
+  switch (d) {
+    case decision::promoted:
+      return "promoted";
+    case decision::rejected:
+      return "rejected";
+    case decision::report_only:
+      return "report-only";
+    case decision::forced:
+      return "forced";
+  }
+  return "unknown";
+}
+
+/// The decision and why.
+struct run_verdict {
+  decision outcome = decision::rejected;
+  std::vector<std::string> failed_gates;  ///< names, as in gate_result::name
+  std::string note;  ///< extra sentence, e.g. the champion/challenger comparison; may be empty
+};
+
+/// Everything a retrain reports. The integrator fills it stage by stage.
+struct run_report {
+  int report_version = current_report_version;
+  std::string timeframe;  ///< policy name, e.g. "5m"
+  std::string run_id;
+  std::string run_path;      ///< where the run's artifacts are
+  std::string generated_at;  ///< ISO-8601 UTC
+  std::uint64_t seed = 0;
+  int threads = 0;
+  int horizon = 0;  ///< bars
+  std::int64_t bar_seconds = 0;
+  std::string calendar;  ///< "crypto" or "equities"
+  data_summary data;
+  label_summary labels;
+  models_summary models;
+  calibration_summary calibration;
+  validation_summary validation;
+  std::vector<validation::gate_result> gates;
+  backtest::backtest_result backtest;
+  std::vector<feature_share> feature_importance;  ///< sorted by share, largest first
+  double max_feature_share = 0;  ///< the concentration gate's limit (drawn on the chart)
+  std::vector<stage_timing> timings;
+  run_verdict verdict;
+  validation::histogram confidence_histogram;
+  validation::histogram alpha_histogram;
+};
+
+/// Text helpers shared by the report writers.
+namespace report_text {
+/// `v` with `decimals` digits after the point ("-" for a non-finite value).
+inline std::string fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+/// `share` in [0, 1] as a percentage with one decimal, "40.0%".
+inline std::string percent(double share) {
+  return std::isfinite(share) ? fixed(100.0 * share, 1) + "%" : "-";
+}
+/// A small return as basis points with one decimal, "12.5 bp".
+inline std::string basis_points(double r) {
+  return std::isfinite(r) ? fixed(1e4 * r, 1) + " bp" : "-";
+}
+/// Epoch seconds as "YYYY-MM-DD HH:MM" UTC (proleptic Gregorian, civil_from_days of
+/// H. Hinnant's date algorithms, so no time-zone database or gmtime is involved).
+inline std::string utc_minutes(std::int64_t epoch_seconds) {
+  std::int64_t days = epoch_seconds / 86400, seconds = epoch_seconds % 86400;
+  if (seconds < 0) seconds += 86400, --days;
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char buffer[96];  // room for any 64-bit year: the compiler checks the worst case
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02lld-%02lld %02lld:%02lld",
+                static_cast<long long>(year), static_cast<long long>(month),
+                static_cast<long long>(day), static_cast<long long>(seconds / 3600),
+                static_cast<long long>(seconds % 3600 / 60));
+  return buffer;
+}
+}  // namespace report_text
+
+/// Normalises `importance` (non-negative, any scale) into shares sorted largest first.
+/// Throws data_error on different lengths or negative/non-finite values; all-zero importance
+/// gives zero shares.
+inline std::vector<feature_share> feature_shares(std::span<const std::string> names,
+                                                 std::span<const double> importance) {
+  if (names.size() != importance.size())
+    validation::throw_input_error("feature_shares", "importance",
+                                  "names and importances differ in length");
+  double total = 0;
+  for (const double v : importance) {
+    if (!std::isfinite(v) || v < 0)
+      validation::throw_input_error("feature_shares", "importance", "negative or not finite");
+    total += v;
+  }
+  std::vector<feature_share> out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out.push_back({names[i], total > 0 ? importance[i] / total : 0.0});
+  std::stable_sort(out.begin(), out.end(), [](const feature_share& a, const feature_share& b) {
+    return a.share > b.share;
+  });
+  return out;
+}
+
+/// Confidence and alpha histograms (20 bins over [0, 1]) with policy P's thresholds as markers:
+/// the trade gate and the share-above gates.
+template <class P>
+void fill_signal_histograms(run_report& report, const validation::signals& sig) {
+  std::vector<validation::histogram_marker> confidence_markers{
+      {"trade gate conf_min", P::trade_gate.conf_min},
+      {"share gate c", P::gates.confidence_share.threshold}};
+  std::vector<validation::histogram_marker> alpha_markers{
+      {"trade gate alpha_min", P::trade_gate.alpha_min}};
+  if (P::gates.alpha_share)
+    alpha_markers.push_back({"share gate a", P::gates.alpha_share->threshold});
+  report.confidence_histogram =
+      validation::make_histogram("confidence", sig.confidence, 20, 0.0, 1.0, confidence_markers);
+  report.alpha_histogram =
+      validation::make_histogram("alpha", sig.alpha, 20, 0.0, 1.0, alpha_markers);
+}
+
+}  // namespace mtf::artifact
