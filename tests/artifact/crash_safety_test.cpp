@@ -29,7 +29,7 @@ struct injected_fault : std::runtime_error {
   injected_fault() : std::runtime_error("injected fault") {}
 };
 
-/// A model-sized JSON document (~`values` numbers, several hundred KB for 20'000).
+/// A model-sized JSON document (`values` random weights: ~400 KB for 20'000).
 std::string model_json(unsigned seed, std::size_t values) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> weight(-1.0, 1.0);
@@ -39,13 +39,34 @@ std::string model_json(unsigned seed, std::size_t values) {
   return model.dump();
 }
 
-/// One retrain's artifact cycle: stage several files, publish as promoted, promote.
+/// The model files of a run, generated once per test: JSON generation is not what the loops
+/// test, and forked children inherit them for free.
+struct run_payload {
+  run_payload(unsigned seed, std::size_t values)
+      : xgboost(model_json(seed, values)),
+        random_forest(model_json(seed + 1, values)),
+        calibration(model_json(seed + 2, values / 4)) {}
+  std::string xgboost;
+  std::string random_forest;
+  std::string calibration;
+};
+
+/// Model size for the SIGKILL loop: files of a few hundred KB in optimised builds; a tenth of
+/// that in Debug/sanitizer builds, which run the whole cycle many times slower anyway.
+#if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
+constexpr std::size_t kill_loop_values = 2'000;
+#else
+constexpr std::size_t kill_loop_values = 20'000;
+#endif
+
+/// One retrain's artifact cycle: stage several files, publish as promoted, promote (LATEST.json
+/// carries `seed` so a test can tell which cycle promoted it).
 std::string full_cycle(run_store& store, std::string_view run_id, unsigned seed,
-                       std::size_t values) {
+                       const run_payload& payload) {
   const std::string id = store.begin_run(run_id);
-  store.write_file("models/xgboost.json", model_json(seed, values));
-  store.write_file("models/random_forest.json", model_json(seed + 1, values));
-  store.write_file("calibration.json", model_json(seed + 2, values / 4));
+  store.write_file("models/xgboost.json", payload.xgboost);
+  store.write_file("models/random_forest.json", payload.random_forest);
+  store.write_file("calibration.json", payload.calibration);
   store.write_file("feature_schema.txt", "log_return_1\nrsi_14\nsma_ratio_20");
   store.write_file("report.json", nlohmann::json{{"run_id", id}, {"seed", seed}}.dump());
   store.publish(run_status::promoted);
@@ -102,6 +123,7 @@ TEST_CASE(
     "a failure before any step of a second run leaves the old or the new LATEST.json, "
     "never a partial run",
     "[artifact][crash]") {
+  const run_payload payload(1, 500);
   // Record the steps of a second run on top of a promoted first one.
   std::vector<std::string> steps;
   {
@@ -109,10 +131,10 @@ TEST_CASE(
     const run_lock lock(scratch.path(), "5m");
     {
       run_store first(lock);
-      full_cycle(first, "run-a", 1, 500);
+      full_cycle(first, "run-a", 1, payload);
     }
     run_store second(lock, [&](std::string_view step) { steps.emplace_back(step); });
-    full_cycle(second, "run-b", 2, 500);
+    full_cycle(second, "run-b", 2, payload);
   }
   const auto index_of = [&](std::string_view prefix) {
     const auto it = std::find_if(steps.begin(), steps.end(),
@@ -133,13 +155,13 @@ TEST_CASE(
       const run_lock lock(scratch.path(), "5m");
       {
         run_store first(lock);
-        full_cycle(first, "run-a", 1, 500);
+        full_cycle(first, "run-a", 1, payload);
       }
       std::size_t step = 0;
       run_store second(lock, [&](std::string_view) {
         if (step++ == fail_at) throw injected_fault{};
       });
-      CHECK_THROWS_AS(full_cycle(second, "run-b", 2, 500), injected_fault);
+      CHECK_THROWS_AS(full_cycle(second, "run-b", 2, payload), injected_fault);
     }
     // Exactly the state of the last completed step: the run exists once its rename happened,
     // LATEST.json switches exactly at its rename.
@@ -151,7 +173,7 @@ TEST_CASE(
     const run_lock lock(scratch.path(), "5m");
     run_store next(lock);
     CHECK(temporaries(tf_dir).empty());
-    CHECK(full_cycle(next, "run-c", 3, 500) == "run-c");
+    CHECK(full_cycle(next, "run-c", 3, payload) == "run-c");
     CHECK(check_invariants(scratch.path(), "5m") == "run-c");
   }
 }
@@ -163,7 +185,7 @@ TEST_CASE("runs SIGKILLed at random instants never leave a partial run or LATEST
   std::mt19937 rng(seed);
   test::scratch_dir scratch(/*in_memory=*/true);
   const fs::path tf_dir = scratch.path() / "1h";
-  constexpr std::size_t values = 20'000;  // ~400 KB per model file
+  const run_payload payload(seed, kill_loop_values);
 
   const auto spawn_cycle = [&](int iteration) {
     return test::fork_child([&, iteration] {
@@ -171,7 +193,7 @@ TEST_CASE("runs SIGKILLed at random instants never leave a partial run or LATEST
       run_store store(lock);
       const auto id =
           make_run_id(std::chrono::system_clock::now(), "iteration " + std::to_string(iteration));
-      full_cycle(store, id, static_cast<unsigned>(iteration), values);
+      full_cycle(store, id, static_cast<unsigned>(iteration), payload);
       return 0;
     });
   };
@@ -217,6 +239,7 @@ TEST_CASE("runs SIGKILLed at random instants never leave a partial run or LATEST
 TEST_CASE("four timeframes retrain concurrently into one output directory", "[artifact][crash]") {
   test::scratch_dir scratch(/*in_memory=*/true);
   const std::vector<std::string> timeframes{"5m", "1h", "12h", "24h"};
+  const run_payload payload(10, 5'000);
   int ready[2];
   int go[2];
   REQUIRE(::pipe(ready) == 0);
@@ -230,7 +253,7 @@ TEST_CASE("four timeframes retrain concurrently into one output directory", "[ar
       test::write_byte(ready[1]);
       (void)test::read_byte(go[0]);  // EOF once the parent lets everyone go
       run_store store(lock);
-      const std::string id = full_cycle(store, "run-" + timeframes[i], 10 + i, 5'000);
+      const std::string id = full_cycle(store, "run-" + timeframes[i], 10 + i, payload);
       const auto latest = read_latest(scratch.path(), timeframes[i]);
       return latest && (*latest)["run_id"] == id && (*latest)["timeframe"] == timeframes[i] ? 0 : 1;
     }));

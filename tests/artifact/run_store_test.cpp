@@ -79,6 +79,22 @@ TEST_CASE("run store rejects unsafe artifact names and misuse", "[artifact][stor
   CHECK_FALSE(fs::exists(scratch.path() / "outside"));
 }
 
+TEST_CASE("an abandoned run leaves no trace and frees the store for the next run",
+          "[artifact][store]") {
+  test::scratch_dir scratch;
+  const run_lock lock(scratch.path(), "1h");
+  run_store store(lock);
+  store.begin_run("failed");
+  store.write_file("model.json", "{}");
+  const fs::path staging = store.staging_dir();
+  store.abandon_run();
+  CHECK_FALSE(fs::exists(staging));
+  CHECK(store.staged_run_id().empty());
+  CHECK_THROWS_AS(store.publish(run_status::rejected), mtf::artifact_error);
+  CHECK(publish_run(store, "next", run_status::promoted) == "next");
+  CHECK_FALSE(fs::exists(scratch.path() / "1h" / "runs" / "failed"));
+}
+
 TEST_CASE("publish refuses a staging directory holding a symlink", "[artifact][store]") {
   test::scratch_dir scratch;
   const run_lock lock(scratch.path(), "1h");

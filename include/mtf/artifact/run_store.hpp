@@ -25,6 +25,7 @@
 /// * Readers (`read_latest`) refuse, with artifact_error, a LATEST.json that does not parse or
 ///   that names a run directory which is missing or incomplete; they never use it silently.
 
+#include <fcntl.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -33,8 +34,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -401,6 +404,17 @@ class run_store {
     before_step(hook_, "fsync directory of the store");
     fsync_directory(dir_);
     return target;
+  }
+
+  /// Drops the staged run (e.g. training failed after begin_run): removes its staging
+  /// directory so the store can begin another run. Does nothing when no run is staged.
+  void abandon_run() {
+    if (staged_id_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(staging_, ec);
+    if (ec) throw artifact_error("cannot remove '" + staging_.string() + "': " + ec.message());
+    staged_id_.clear();
+    staging_.clear();
   }
 
   /// A LATEST.json record for `run_id` of this timeframe: run_id, path ("runs/<id>", relative
