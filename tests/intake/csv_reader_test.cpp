@@ -147,6 +147,18 @@ TEST_CASE("timestamps out of order name both timestamps", "[intake][csv]") {
     CHECK(message.find("2025-07-04T11:40:00Z") != std::string::npos);
     CHECK(message.find("goes backwards") != std::string::npos);
   }
+  // Epoch files show the raw text next to the readable instant.
+  try {
+    (void)read_csv_text(
+        "timestamp,open,high,low,close,volume\n1751629200,1,1,1,1,1\n1751629200,1,1,1,1,1\n",
+        "epoch.csv");
+    FAIL("no exception");
+  } catch (const mtf::data_error& e) {
+    CHECK(e.line() == 3);
+    CHECK(std::string(e.what()).find(
+              "duplicate timestamp 2025-07-04T11:40:00Z (1751629200) is not after "
+              "2025-07-04T11:40:00Z on line 2") != std::string::npos);
+  }
 }
 
 TEST_CASE("out-of-range and signed numbers are unparsable or non-positive", "[intake][csv]") {

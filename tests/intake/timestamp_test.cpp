@@ -101,6 +101,14 @@ TEST_CASE("epoch seconds and milliseconds parse to epoch seconds", "[intake][tim
   CHECK_FALSE(parse_epoch("+5", timestamp_format::epoch_seconds).ok());
   CHECK(std::string(parse_epoch("99999999999999999999", timestamp_format::epoch_seconds).error)
             .find("out of range") != std::string::npos);
+  // The accepted range is the years ISO text can express, 0000-9999.
+  CHECK(parse_epoch("253402300799", timestamp_format::epoch_seconds).ok());
+  CHECK(std::string(parse_epoch("253402300800", timestamp_format::epoch_seconds).error)
+            .find("0000-9999") != std::string::npos);
+  CHECK(parse_epoch("-62167219200", timestamp_format::epoch_seconds).ok());
+  CHECK_FALSE(parse_epoch("-62167219201", timestamp_format::epoch_seconds).ok());
+  CHECK_FALSE(parse_epoch("9000000000000000000", timestamp_format::epoch_milliseconds).ok());
+  CHECK(format_iso8601(-62167219200) == "0000-01-01T00:00:00Z");
 }
 
 TEST_CASE("the timestamp format is detected from the first data row", "[intake][timestamp]") {

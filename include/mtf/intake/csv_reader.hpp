@@ -232,10 +232,14 @@ inline bar_series read_csv_text(std::string_view text, std::string source_name,
       const std::string what = ts.epoch_seconds == previous_timestamp
                                    ? "duplicate timestamp "
                                    : "timestamp goes backwards: ";
+      const std::string current = format_iso8601(ts.epoch_seconds);
+      // Epoch files get the raw text too, so the user can find the row by what it says.
+      const std::string raw =
+          fields[0] == current ? std::string{} : " (" + std::string(fields[0]) + ")";
       fail(line_number, "timestamp",
-           what + format_iso8601(ts.epoch_seconds) + " (" + std::string(fields[0]) +
-               ") is not after " + format_iso8601(previous_timestamp) + " on line " +
-               std::to_string(line_number - 1) + "; timestamps must be strictly increasing");
+           what + current + raw + " is not after " + format_iso8601(previous_timestamp) +
+               " on line " + std::to_string(line_number - 1) +
+               "; timestamps must be strictly increasing");
     }
     previous_timestamp = ts.epoch_seconds;
     series.push_back(ts.epoch_seconds, open, high, low, close, volume);

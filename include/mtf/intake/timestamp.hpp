@@ -186,8 +186,14 @@ constexpr timestamp_parse_result parse_iso8601(std::string_view text) noexcept {
       {}};
 }
 
+/// Earliest and latest epoch seconds accepted from integer timestamps: the years 0000-9999 that
+/// ISO-8601 text can express. Keeps differences of timestamps far from int64 overflow.
+inline constexpr std::int64_t min_epoch_seconds = -62167219200;  // 0000-01-01T00:00:00Z
+inline constexpr std::int64_t max_epoch_seconds = 253402300799;  // 9999-12-31T23:59:59Z
+
 /// Parses an integer epoch timestamp (optional leading '-', digits only) in the given unit and
-/// returns epoch seconds. Milliseconds must be a whole second.
+/// returns epoch seconds. Milliseconds must be a whole second; the instant must lie in the years
+/// 0000-9999.
 inline timestamp_parse_result parse_epoch(std::string_view text, timestamp_format unit) noexcept {
   std::int64_t value = 0;
   const char* const end = text.data() + text.size();
@@ -196,8 +202,10 @@ inline timestamp_parse_result parse_epoch(std::string_view text, timestamp_forma
   if (ec != std::errc{} || ptr != end) return {0, "expected an integer epoch timestamp"};
   if (unit == timestamp_format::epoch_milliseconds) {
     if (value % 1000 != 0) return {0, "epoch milliseconds must be a whole second"};
-    return {value / 1000, {}};
+    value /= 1000;
   }
+  if (value < min_epoch_seconds || value > max_epoch_seconds)
+    return {0, "epoch timestamp outside the years 0000-9999"};
   return {value, {}};
 }
 
