@@ -93,7 +93,7 @@ class dmatrix {
   /// Builds a DMatrix from a row-major double matrix. xgboost reads our buffer through its
   /// array interface (no copy on mtf's side; xgboost keeps its own float32 copy). Non-finite
   /// values are rejected: mtf never hands xgboost "missing" features.
-  /// Labels must be 0, 1 or 2; `weights` is empty (all 1) or one positive weight per row.
+  /// Labels must be 0, 1 or 2; `weights` is empty (all 1) or one non-negative weight per row.
   dmatrix(const matrix& x, std::span<const int> labels, std::span<const double> weights,
           int threads = 0) {
     const std::size_t rows = x.shape()[0];
@@ -105,26 +105,35 @@ class dmatrix {
       throw model_error("xgboost DMatrix: " + std::to_string(rows) + " feature rows but " +
                         std::to_string(weights.size()) + " weights");
     detail::require_finite(x, "xgboost DMatrix");
-    const std::string config =
-        "{\"missing\":NaN,\"nthread\":" + std::to_string(threads < 0 ? 0 : threads) + "}";
-    check(XGDMatrixCreateFromDense(detail::array_interface(x).c_str(), config.c_str(), &handle_),
-          "XGDMatrixCreateFromDense");
-    std::vector<float> buffer(rows);
+    // Everything is validated and converted before the handle exists: a constructor that throws
+    // never runs the destructor, so a throw after creation would leak the DMatrix.
+    std::vector<float> label_buffer(rows), weight_buffer;
     for (std::size_t i = 0; i < rows; ++i) {
       if (labels[i] < 0 || labels[i] > 2)
         throw model_error("xgboost DMatrix: label " + std::to_string(labels[i]) + " at row " +
                           std::to_string(i) + " is not a class 0, 1 or 2");
-      buffer[i] = static_cast<float>(labels[i]);
+      label_buffer[i] = static_cast<float>(labels[i]);
     }
-    check(XGDMatrixSetFloatInfo(handle_, "label", buffer.data(), rows), "set labels");
     if (!weights.empty()) {
+      weight_buffer.resize(rows);
       for (std::size_t i = 0; i < rows; ++i) {
         if (!(weights[i] >= 0.0) || !std::isfinite(weights[i]))
           throw model_error("xgboost DMatrix: weight at row " + std::to_string(i) +
                             " is negative or not finite");
-        buffer[i] = static_cast<float>(weights[i]);
+        weight_buffer[i] = static_cast<float>(weights[i]);
       }
-      check(XGDMatrixSetFloatInfo(handle_, "weight", buffer.data(), rows), "set weights");
+    }
+    const std::string config =
+        "{\"missing\":NaN,\"nthread\":" + std::to_string(threads < 0 ? 0 : threads) + "}";
+    check(XGDMatrixCreateFromDense(detail::array_interface(x).c_str(), config.c_str(), &handle_),
+          "XGDMatrixCreateFromDense");
+    try {
+      check(XGDMatrixSetFloatInfo(handle_, "label", label_buffer.data(), rows), "set labels");
+      if (!weight_buffer.empty())
+        check(XGDMatrixSetFloatInfo(handle_, "weight", weight_buffer.data(), rows), "set weights");
+    } catch (...) {
+      reset();
+      throw;
     }
   }
   dmatrix(const dmatrix&) = delete;
