@@ -227,6 +227,11 @@ TEST_CASE("scale-free features match hand computations", "[features][values]") {
     const double third = 1.0 / 3;
     require_values(mtf::compute_feature(mtf::feature::stochastic_d{3, 2}, bars),
                    {na, na, na, (0.75 + third) / 2, third, (third + 1) / 2});
+    // Slow %K (smooth 2): SMA of raw %K 0.75, 1/3, 1/3, 1 over 2 bars, from bar 3.
+    require_values(mtf::compute_feature(mtf::feature::stochastic_k{3, 2}, bars),
+                   {na, na, na, (0.75 + third) / 2, third, (third + 1) / 2});
+    require_values(mtf::compute_feature(mtf::feature::stochastic_k{3}, bars),
+                   {na, na, 0.75, third, third, 1});
     require_values(mtf::compute_feature(mtf::feature::williams_r{3}, bars),
                    {na, na, -0.25, -2.0 / 3, -2.0 / 3, 0});
   }

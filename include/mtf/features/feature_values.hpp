@@ -284,7 +284,12 @@ inline std::string feature_name(const feature::stochastic_k& s) {
 /// Stochastic %K / 100 in [0, 1], smoothed over `smooth` bars when smooth > 1; first value at
 /// index window + smooth - 2.
 inline std::vector<double> compute_feature(const feature::stochastic_k& s, const bar_series& bars) {
-  auto out = stochastic(bars.high, bars.low, bars.close, s.window, s.smooth, 1).k;
+  // %K alone: the same steps as mtf::stochastic without computing a %D nobody reads.
+  const auto w = indicator_detail::checked_window("stochastic_k", "window", s.window);
+  const auto smooth = indicator_detail::checked_window("stochastic_k", "smooth", s.smooth);
+  indicator_detail::check_hlc("stochastic_k", bars.high, bars.low, bars.close);
+  auto out = indicator_detail::range_position(bars.high, bars.low, bars.close, w);
+  if (smooth > 1) out = indicator_detail::sma_from(out, w - 1, smooth);
   for (double& v : out)
     v /= 100.0;
   return out;

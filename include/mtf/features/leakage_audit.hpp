@@ -92,12 +92,17 @@ inline bar_series prefix_of(const bar_series& bars, std::size_t length) {
 /// Throws data_error when the series is too short to leave a post-warm-up row to cut at, and
 /// when `compute` returns a matrix of the wrong shape.
 template <class Compute>
-requires std::invocable<Compute&, const bar_series&> leakage_audit_result
-audit_leakage(const bar_series& bars, const std::vector<std::string>& column_names,
-              Compute&& compute, const leakage_audit_options& options = {}) {
-  static_assert(std::convertible_to<std::invoke_result_t<Compute&, const bar_series&>, mtf::matrix>,
-                "audit_leakage(bars, names, compute) requires 'compute(bars)' to return an "
-                "mtf::matrix");
+leakage_audit_result audit_leakage(const bar_series& bars,
+                                   const std::vector<std::string>& column_names, Compute&& compute,
+                                   const leakage_audit_options& options = {}) {
+  static_assert(std::invocable<Compute&, const bar_series&>,
+                "audit_leakage(bars, names, compute) requires 'compute' to be callable with a "
+                "const mtf::bar_series&");
+  if constexpr (std::invocable<Compute&, const bar_series&>) {
+    static_assert(
+        std::convertible_to<std::invoke_result_t<Compute&, const bar_series&>, mtf::matrix>,
+        "audit_leakage(bars, names, compute) requires 'compute(bars)' to return an mtf::matrix");
+  }
   const std::size_t n = bars.size();
   const std::size_t columns = column_names.size();
   auto check_shape = [&](const mtf::matrix& m, std::size_t rows) {
