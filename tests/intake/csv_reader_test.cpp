@@ -1,10 +1,11 @@
 // The strict OHLCV CSV reader: every accepted form and every fatal condition, the latter with a
 // real malformed file each (tests/data/malformed/, described by cases.tsv).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
-#include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -202,4 +203,51 @@ TEST_CASE("a missing file is a data error naming it", "[intake][csv]") {
     CHECK(std::string(e.what()).find("cannot open") != std::string::npos);
   }
   CHECK_THROWS_AS(read_csv(malformed_dir), mtf::data_error);
+}
+
+TEST_CASE("corrupted and truncated files either read or throw data_error, never anything else",
+          "[intake][csv]") {
+  const std::string valid =
+      "timestamp,open,high,low,close,volume\n"
+      "2025-07-04T11:35:00Z,108989.4,108989.4,108941.4,108953.4,219.412\n"
+      "2025-07-04T11:40:00Z,108953.4,109000,108900.1,108990,105.5\n"
+      "2025-07-04T11:45:00Z,108990,108995.5,108950,108960.25,0\n";
+  const auto outcome = [](const std::string& text) {
+    try {
+      const auto s = read_csv_text(text, "fuzz.csv");
+      // Whatever is accepted satisfies the reader's promises.
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        REQUIRE(s.low[i] <= std::min(s.open[i], s.close[i]));
+        REQUIRE(s.high[i] >= std::max(s.open[i], s.close[i]));
+        REQUIRE(s.low[i] > 0);
+        REQUIRE(s.volume[i] >= 0);
+        if (i > 0) REQUIRE(s.timestamp[i] > s.timestamp[i - 1]);
+      }
+      return 0;
+    } catch (const mtf::data_error& e) {
+      // Line 1 up to one past the last line (a header-only file is reported at line 2).
+      REQUIRE(e.line() >= 1);
+      REQUIRE(e.line() <= static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 2);
+      return 1;
+    }
+  };
+  std::size_t rejected = 0;
+  for (std::size_t cut = 0; cut <= valid.size(); ++cut)
+    rejected += outcome(valid.substr(0, cut));
+  CHECK(rejected > 0);
+
+  const unsigned seed = 7;
+  INFO("seed " << seed);
+  std::mt19937 rng(seed);
+  const std::string alphabet = "0123456789-:TZ.,\n\r +eEnaif";
+  std::uniform_int_distribution<std::size_t> position(0, valid.size() - 1);
+  std::uniform_int_distribution<std::size_t> symbol(0, alphabet.size() - 1);
+  rejected = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string text = valid;
+    for (int k = 0; k < 1 + trial % 3; ++k)
+      text[position(rng)] = alphabet[symbol(rng)];
+    rejected += outcome(text);
+  }
+  CHECK(rejected > 1000);
 }
