@@ -155,3 +155,54 @@ TEST_CASE("an empty series fails min_bars without dividing by zero", "[intake][q
   CHECK_FALSE(r.passed());
   CHECK_THROWS_AS(check_quality(s, quality_spec{}, 1), mtf::data_error);
 }
+
+TEST_CASE("days of the week count from Thursday 1970-01-01", "[intake][quality]") {
+  CHECK(weekday_from_days(0) == 3);      // 1970-01-01, Thursday
+  CHECK(weekday_from_days(-1) == 2);     // 1969-12-31, Wednesday
+  CHECK(weekday_from_days(19723) == 0);  // 2024-01-01, Monday
+  CHECK(weekday_from_days(19782) == 3);  // 2024-02-29, Thursday
+  CHECK(weekday_from_days(19728) == 5);  // 2024-01-06, Saturday
+}
+
+TEST_CASE("the weekdays calendar does not count weekends as gaps, holidays still count",
+          "[intake][quality]") {
+  // Daily bars on Mon 1 .. Fri 5, Mon 8, Wed 10, Thu 11 January 2024: Tuesday 9 is missing.
+  mtf::bar_series daily;
+  daily.bar_seconds = 86400;
+  for (int day : {1, 2, 3, 4, 5, 8, 10, 11})
+    daily.push_back(t0 + (day - 1) * 86400, 1, 1, 1, 1, 1);
+  const auto continuous = measure_quality(daily, permissive(), 0);
+  CHECK(continuous.missing_bars == 3);  // Sat 6, Sun 7, Tue 9
+  CHECK(continuous.expected_bars == 11);
+  CHECK(continuous.gap_count == 2);
+  const auto weekdays = measure_quality(daily, permissive(), 0, session_calendar::weekdays);
+  CHECK(weekdays.missing_bars == 1);  // Tue 9 only
+  CHECK(weekdays.expected_bars == 9);
+  CHECK(weekdays.gap_count == 1);
+  CHECK(weekdays.largest_gap_after == t0 + 7 * 86400);  // Mon 8
+
+  // Hourly bars Fri 5 Jan 22:00, 23:00, then Mon 8 Jan 00:00 and 02:00 (01:00 missing).
+  mtf::bar_series hourly;
+  hourly.bar_seconds = hour;
+  const std::int64_t friday = t0 + 4 * 86400;
+  for (std::int64_t t :
+       {friday + 22 * hour, friday + 23 * hour, friday + 72 * hour, friday + 74 * hour})
+    hourly.push_back(t, 1, 1, 1, 1, 1);
+  CHECK(measure_quality(hourly, permissive(), 0).missing_bars == 48 + 1);
+  CHECK(measure_quality(hourly, permissive(), 0, session_calendar::weekdays).missing_bars == 1);
+}
+
+TEST_CASE("missing slots are counted per calendar from the bar grid of the earlier bar",
+          "[intake][quality]") {
+  using enum session_calendar;
+  CHECK(missing_slots(0, 3600, 3600, continuous) == 0);
+  CHECK(missing_slots(0, 4 * 3600, 3600, continuous) == 3);
+  CHECK(missing_slots(0, 5400, 3600, continuous) == 0);  // 1.5 bars: off grid, none missing
+  // Thursday 1970-01-01 00:00 to Tuesday 1970-01-06 00:00 in daily bars: Fri 2, Sat 3, Sun 4,
+  // Mon 5 are the slots between; two are weekdays.
+  CHECK(missing_slots(0, 5 * 86400, 86400, continuous) == 4);
+  CHECK(missing_slots(0, 5 * 86400, 86400, weekdays) == 2);
+  // 5m bars from Friday 23:55 to Monday 00:05: only Monday 00:00 is a weekday slot.
+  const std::int64_t friday_2355 = t0 + 4 * 86400 + 23 * hour + 55 * 60;
+  CHECK(missing_slots(friday_2355, friday_2355 + 2 * 86400 + 600, 300, weekdays) == 1);
+}

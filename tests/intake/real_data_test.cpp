@@ -115,3 +115,25 @@ TEST_CASE("Binance spot 1h bars aggregated to 24h equal the native 1d bars (shar
   // README: 540 overlapping days, 2024-01-01 to 2025-06-23, identical in every field.
   CHECK(check_equal_on_overlap(days_from_hours.bars, native_days) == 540);
 }
+
+TEST_CASE("daily SPY bars pass the gap check under the weekdays calendar only (shared data)",
+          "[intake][data][shared]") {
+  const fs::path spy = shared / "spy_1d.csv";
+  if (!fs::exists(spy)) {
+    WARN("skipped: " << shared.string() << " is not available");
+    return;
+  }
+  using p24 = mtf::timeframes::tf_24h;
+  const auto s = read_csv(spy);
+  REQUIRE(s.size() == 5036);
+  // Reference counts from pandas: bdate_range / date_range over 2003-01-07 .. 2023-01-06
+  // minus the 5,036 dates present.
+  const auto weekdays = measure_quality(s, p24::data_quality, 0, session_calendar::weekdays);
+  CHECK(weekdays.expected_bars == 5219);
+  CHECK(weekdays.missing_bars == 183);  // exchange holidays
+  CHECK(weekdays.passed());
+  const auto continuous = measure_quality(s, p24::data_quality, 0);
+  CHECK(continuous.expected_bars == 7305);
+  CHECK(continuous.missing_bars == 2269);
+  CHECK_FALSE(continuous.passed());
+}

@@ -4,6 +4,7 @@
 /// in the policy's quality_spec, and so does a series shorter than the policy's min_bars.
 /// (The per-row fatal checks live in the CSV reader, which knows file:line.)
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -26,11 +27,23 @@
 
 namespace mtf::intake {
 
+/// Which bar slots a gap-free series has, for counting missing bars.
+enum class session_calendar {
+  continuous,  ///< every slot, around the clock and the week (crypto)
+  weekdays,    ///< only slots on Monday-Friday (UTC dates): weekends are not gaps (equities)
+};
+
+/// Day of the week of a day count since 1970-01-01 (a Thursday): 0 = Monday ... 6 = Sunday.
+constexpr unsigned weekday_from_days(std::int64_t days) noexcept {
+  return static_cast<unsigned>(floor_mod(days + 3, 7));
+}
+
 /// Counts and shares of the quality warnings of one series, plus readable warnings and the
 /// reasons the series is unusable (empty when it passes).
 struct quality_report {
   std::size_t bars = 0;
-  /// Bars a gap-free series would have between the first and last timestamp:
+  /// Bars a gap-free series would have between the first and last timestamp: bars +
+  /// missing_bars, which for a continuous calendar and on-grid bars is
   /// (last - first) / bar_seconds + 1.
   std::size_t expected_bars = 0;
   std::size_t missing_bars = 0;        ///< bars absent inside gaps
@@ -61,38 +74,56 @@ inline std::string count_of(std::size_t count, const std::string& noun) {
 }
 }  // namespace quality_detail
 
+/// Bar slots missing between consecutive bars at `previous` and `current`: the slots
+/// previous + k * bar for k = 1 .. floor(step / bar) - 1 (an off-grid step rounds down), on
+/// weekdays only for the weekdays calendar. Walks the gap day by day in that case, so the cost
+/// is bounded by the gap's length in days, not in bars.
+inline std::size_t missing_slots(std::int64_t previous, std::int64_t current, std::int64_t bar,
+                                 session_calendar calendar) {
+  const std::int64_t slots = (current - previous) / bar - 1;
+  if (slots <= 0) return 0;
+  if (calendar == session_calendar::continuous) return static_cast<std::size_t>(slots);
+  const std::int64_t first_slot = previous + bar;
+  const std::int64_t last_slot = previous + slots * bar;
+  std::size_t count = 0;
+  for (std::int64_t day = floor_div(first_slot, 86400); day <= floor_div(last_slot, 86400); ++day) {
+    if (weekday_from_days(day) >= 5) continue;  // Saturday or Sunday
+    const std::int64_t lo = std::max(first_slot, day * 86400);
+    const std::int64_t hi = std::min(last_slot, day * 86400 + 86399);
+    // Slot indices k with lo <= previous + k * bar <= hi (lo > previous, so both are positive).
+    const std::int64_t k_lo = (lo - previous + bar - 1) / bar;
+    const std::int64_t k_hi = (hi - previous) / bar;
+    if (k_hi >= k_lo) count += static_cast<std::size_t>(k_hi - k_lo + 1);
+  }
+  return count;
+}
+
 /// Measures every warning of SPEC §4.2 on `series` (bar length `series.bar_seconds`) and decides
-/// which are fatal under `spec` and `min_bars`, without throwing. A share equal to its threshold
-/// passes; only exceeding it is fatal. An empty series has zero shares and fails min_bars.
+/// which are fatal under `spec` and `min_bars`, without throwing. Missing bars are the slots of
+/// `calendar` that have no bar (with `weekdays`, Saturday and Sunday slots are not missing, so
+/// daily equity bars are judged by their holidays only). A share equal to its threshold passes;
+/// only exceeding it is fatal. An empty series has zero shares and fails min_bars.
 inline quality_report measure_quality(const bar_series& series, const quality_spec& spec,
-                                      std::size_t min_bars) {
+                                      std::size_t min_bars,
+                                      session_calendar calendar = session_calendar::continuous) {
   using quality_detail::percent;
   quality_report report;
   const std::size_t n = series.size();
   report.bars = n;
   const std::int64_t bar = series.bar_seconds;
 
-  if (n > 0) {
-    report.expected_bars =
-        bar > 0
-            ? static_cast<std::size_t>((series.timestamp.back() - series.timestamp.front()) / bar) +
-                  1
-            : n;
-  }
   for (std::size_t i = 1; i < n; ++i) {
     const std::int64_t step = series.timestamp[i] - series.timestamp[i - 1];
     if (bar > 0) {
       if (step % bar != 0) ++report.off_grid_steps;
-      if (step > bar) {
-        // A step of k bars (rounded down for off-grid steps) leaves k - 1 bars missing.
-        const auto missing = static_cast<std::size_t>(step / bar - 1);
-        if (missing > 0) {
-          ++report.gap_count;
-          report.missing_bars += missing;
-          if (missing > report.largest_gap_bars) {
-            report.largest_gap_bars = missing;
-            report.largest_gap_after = series.timestamp[i - 1];
-          }
+      const std::size_t missing =
+          missing_slots(series.timestamp[i - 1], series.timestamp[i], bar, calendar);
+      if (missing > 0) {
+        ++report.gap_count;
+        report.missing_bars += missing;
+        if (missing > report.largest_gap_bars) {
+          report.largest_gap_bars = missing;
+          report.largest_gap_after = series.timestamp[i - 1];
         }
       }
     }
@@ -101,6 +132,7 @@ inline quality_report measure_quality(const bar_series& series, const quality_sp
   }
   for (std::size_t i = 0; i < n; ++i)
     report.zero_volume_bars += series.volume[i] == 0.0 ? 1 : 0;
+  report.expected_bars = n + report.missing_bars;
 
   if (report.expected_bars > 0)
     report.gap_share =
@@ -166,8 +198,9 @@ inline quality_report measure_quality(const bar_series& series, const quality_sp
 /// reason joined by "; ") when any check is fatal. Returns the report (with its warnings)
 /// otherwise.
 inline quality_report check_quality(const bar_series& series, const quality_spec& spec,
-                                    std::size_t min_bars) {
-  quality_report report = measure_quality(series, spec, min_bars);
+                                    std::size_t min_bars,
+                                    session_calendar calendar = session_calendar::continuous) {
+  quality_report report = measure_quality(series, spec, min_bars, calendar);
   if (!report.passed()) {
     std::string message = "data quality check failed: ";
     for (std::size_t i = 0; i < report.fatal_reasons.size(); ++i) {
