@@ -209,7 +209,7 @@ TEST_CASE("runs SIGKILLed at random instants never leave a partial run or LATEST
   std::string last_latest = check_invariants(scratch.path(), "1h", &verified);
   REQUIRE_FALSE(last_latest.empty());
 
-  std::uniform_int_distribution<long> delay_us(0, cycle_us + cycle_us / 4);
+  std::uniform_int_distribution<long> delay_us(0, cycle_us);
   int killed = 0;
   for (int iteration = 1; iteration <= 60; ++iteration) {
     INFO("iteration " << iteration);
