@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -52,33 +53,46 @@ inline std::size_t checked_window(std::string_view indicator, std::string_view a
   return static_cast<std::size_t>(window);
 }
 
+/// Index of the first x[i] failing `ok`, or x.size(). A branch-free scan first (vectorisable;
+/// every feature re-validates its inputs, so this runs many times per series), then the slow
+/// search only when something failed.
+template <class Ok>
+std::size_t first_failing(std::span<const double> x, Ok ok) {
+  bool all_ok = true;
+  for (const double v : x)
+    all_ok &= ok(v);
+  if (all_ok) return x.size();
+  std::size_t i = 0;
+  while (ok(x[i]))
+    ++i;
+  return i;
+}
+
 inline void check_finite(std::string_view indicator, std::string_view argument,
                          std::span<const double> x) {
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (!std::isfinite(x[i])) {
-      indicator_detail::fail(indicator, argument, "non-finite value at index " + std::to_string(i));
-    }
-  }
+  const auto i =
+      first_failing(x, [](double v) { return std::abs(v) <= std::numeric_limits<double>::max(); });
+  if (i < x.size()) fail(indicator, argument, "non-finite value at index " + std::to_string(i));
 }
 
 inline void check_positive(std::string_view indicator, std::string_view argument,
                            std::span<const double> x) {
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (!(x[i] > 0.0) || !std::isfinite(x[i])) {
-      indicator_detail::fail(indicator, argument,
-                             "price must be finite and positive, got " + std::to_string(x[i]) +
-                                 " at index " + std::to_string(i));
-    }
+  const auto i = first_failing(
+      x, [](double v) { return (v > 0.0) & (v <= std::numeric_limits<double>::max()); });
+  if (i < x.size()) {
+    fail(indicator, argument,
+         "price must be finite and positive, got " + std::to_string(x[i]) + " at index " +
+             std::to_string(i));
   }
 }
 
 inline void check_volume(std::string_view indicator, std::span<const double> v) {
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (!(v[i] >= 0.0) || !std::isfinite(v[i])) {
-      indicator_detail::fail(indicator, "volume",
-                             "volume must be finite and non-negative, got " + std::to_string(v[i]) +
-                                 " at index " + std::to_string(i));
-    }
+  const auto i = first_failing(
+      v, [](double x) { return (x >= 0.0) & (x <= std::numeric_limits<double>::max()); });
+  if (i < v.size()) {
+    fail(indicator, "volume",
+         "volume must be finite and non-negative, got " + std::to_string(v[i]) + " at index " +
+             std::to_string(i));
   }
 }
 

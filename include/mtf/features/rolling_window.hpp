@@ -26,12 +26,12 @@ class compensated_sum {
   /// Adds x (use add(-x) to remove a value from a rolling window).
   void add(double x) noexcept {
     const double t = sum_ + x;
-    // The branch keeps the low-order bits of whichever operand is smaller in magnitude.
-    if (std::abs(sum_) >= std::abs(x)) {
-      correction_ += (sum_ - t) + x;
-    } else {
-      correction_ += (x - t) + sum_;
-    }
+    // Keeps the low-order bits of whichever operand is smaller in magnitude. Both candidates are
+    // computed and one selected, so the compiler emits a conditional move: a branch here is
+    // unpredictable for signed sums (money flow, OBV) and costs more than the extra operations.
+    const double lost_from_x = (sum_ - t) + x;
+    const double lost_from_sum = (x - t) + sum_;
+    correction_ += std::abs(sum_) >= std::abs(x) ? lost_from_x : lost_from_sum;
     sum_ = t;
   }
   /// The compensated sum.
