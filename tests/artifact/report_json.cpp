@@ -57,6 +57,10 @@ TEST_CASE("decisions are written as the words operators read", "[report]") {
   CHECK(nlohmann::json(r)["verdict"]["outcome"] == "report-only");
   r.verdict.outcome = mtf::artifact::decision::forced;
   CHECK(nlohmann::json(r)["verdict"]["outcome"] == "forced");
+  // an outcome this build does not know never reads back as promoted
+  auto j = nlohmann::json(r);
+  j["verdict"]["outcome"] = "promoted-by-magic";
+  CHECK(report_from_json(j).verdict.outcome == mtf::artifact::decision::rejected);
 }
 
 TEST_CASE("a report missing keys loads with defaults; a foreign document is refused", "[report]") {

@@ -51,7 +51,7 @@ TEST_CASE("the verdict line says PROMOTED, REJECTED with the failed gates, or RE
           "[report]") {
   run_report r = mtf::artifact::sample_report();
   r.verdict = {decision::promoted, {}, {}};
-  CHECK(render(r, false).find("PROMOTED\n") != std::string::npos);
+  CHECK(render(r, false).find("PROMOTED  run " + r.run_path + "\n") != std::string::npos);
   r.verdict = {decision::rejected, {"activity", "backtest_sharpe"}, {}};
   CHECK(render(r, false).find("REJECTED: 2 gates failed (activity, backtest_sharpe)") !=
         std::string::npos);

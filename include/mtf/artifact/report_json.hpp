@@ -38,8 +38,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(backtest_result, strategy, buy_a
 }  // namespace mtf::backtest
 
 namespace mtf::artifact {
-NLOHMANN_JSON_SERIALIZE_ENUM(decision, {{decision::promoted, "promoted"},
-                                        {decision::rejected, "rejected"},
+// nlohmann maps an unknown string to the FIRST pair: an unreadable outcome must read as
+// "rejected", never as "promoted".
+NLOHMANN_JSON_SERIALIZE_ENUM(decision, {{decision::rejected, "rejected"},
+                                        {decision::promoted, "promoted"},
                                         {decision::report_only, "report-only"},
                                         {decision::forced, "forced"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(symbol_summary, symbol, file, bars, first_timestamp,

@@ -181,11 +181,11 @@ inline void write_terminal_report(std::ostream& out, const run_report& r, bool c
   const auto verdict_code = r.verdict.outcome == decision::promoted
                                 ? green
                                 : (r.verdict.outcome == decision::rejected ? red : yellow);
-  o << label("verdict", colour) << paint(verdict_text(r.verdict), verdict_code, colour) << "\n";
+  o << label("verdict", colour) << paint(verdict_text(r.verdict), verdict_code, colour) << "  run "
+    << r.run_path << "\n";
   if (!r.verdict.note.empty() &&
       !(r.verdict.outcome == decision::rejected && r.verdict.failed_gates.empty()))
     o << indent() << r.verdict.note << "\n";
-  o << indent() << "run: " << r.run_path << "\n";
   out << o.str();
 }
 
