@@ -262,6 +262,9 @@ class run_store {
       if (fs::create_directory(sub, ec)) fsync_directory(dir_);
       if (ec) throw artifact_error("cannot create '" + sub.string() + "': " + ec.message());
     }
+    // The lock may just have created <out>/<tf>; its entry in <out> must be durable before
+    // anything promoted inside it can be.
+    fsync_directory(dir_.parent_path().empty() ? std::filesystem::path{"."} : dir_.parent_path());
     remove_temporaries();
   }
 
