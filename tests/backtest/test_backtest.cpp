@@ -225,3 +225,34 @@ TEST_CASE("bad backtest input throws data_error", "[backtest]") {
                                {.horizon = 2, .bar_seconds = 3600, .costs = {-1, 0}}),
                   mtf::data_error);
 }
+
+TEST_CASE("without costs, back-to-back longs mark to market exactly like buy-and-hold",
+          "[backtest]") {
+  // Always long with horizon 3 on 10 closes: trades 0-3, 3-6, 6-9 hold the same units-per-
+  // equity as buy-and-hold, so both curves are C_j / C_0 at every bar (telescoping product).
+  const std::vector<double> closes{50, 52, 51, 55, 54, 58, 57, 60, 59, 63};
+  const auto sig = make_signals(std::vector<int>(7, up), std::vector<bool>(7, true));
+  const auto r =
+      run_backtest(sig, hourly(7), closes, {.horizon = 3, .bar_seconds = 3600, .costs = {0, 0}});
+  REQUIRE(r.strategy_equity.size() == closes.size());
+  for (std::size_t j = 0; j < closes.size(); ++j) {
+    INFO("bar " << j);
+    CHECK(r.strategy_equity[j] == Approx(closes[j] / closes[0]).epsilon(1e-12));
+    CHECK(r.buy_and_hold_equity[j] == Approx(closes[j] / closes[0]).epsilon(1e-12));
+  }
+  CHECK(r.strategy.total_return == Approx(63.0 / 50 - 1));
+  CHECK(r.strategy.sharpe == Approx(r.buy_and_hold.sharpe));
+}
+
+TEST_CASE("without costs, a short is the mirror of a long on the same round trip", "[backtest]") {
+  const std::vector<double> closes{100, 90, 80};
+  const auto longs = run_backtest(make_signals({up, neutral}, {true, false}), hourly(2), closes,
+                                  {.horizon = 2, .bar_seconds = 3600, .costs = {0, 0}});
+  const auto shorts = run_backtest(make_signals({down, neutral}, {true, false}), hourly(2), closes,
+                                   {.horizon = 2, .bar_seconds = 3600, .costs = {0, 0}});
+  CHECK(longs.strategy.total_return == Approx(-0.2));
+  CHECK(shorts.strategy.total_return == Approx(0.2));
+  CHECK(shorts.strategy_equity[1] == Approx(1.1));  // marked at 90: +10% on the short
+  CHECK(shorts.strategy.win_rate == 1.0);
+  CHECK(shorts.strategy.long_share == 0.0);
+}

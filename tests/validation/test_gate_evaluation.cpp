@@ -89,9 +89,9 @@ TEST_CASE("every gate of a full table passes on good inputs, in a fixed order", 
   CHECK(verdict.passed);
   CHECK(verdict.failed.empty());
   CHECK(find(results, "predicted_down_share").value == 0.35);
-  CHECK(find(results, "predicted_down_share").threshold == "0.3-0.4");
-  CHECK(find(results, "confidence_mean").threshold == ">= 0.65");
-  CHECK(find(results, "activity").threshold == "10-30");
+  CHECK(find(results, "predicted_down_share").threshold == "0.3–0.4");
+  CHECK(find(results, "confidence_mean").threshold == "≥ 0.65");
+  CHECK(find(results, "activity").threshold == "10–30");
   CHECK(find(results, "activity").detail == "backtest trades/day");
   CHECK(find(results, "feature_concentration").value == Approx(0.3));
   CHECK(find(results, "feature_concentration").detail == "top feature: rsi_14");
@@ -171,7 +171,7 @@ TEST_CASE("calibration held allows the tolerance and no more", "[gates]") {
   in.test_log_loss = 0.9915;  // worse by 0.0015
   const auto results = evaluate_gates(full_table(), in);
   CHECK_FALSE(find(results, "calibration_held").passed);
-  CHECK(find(results, "calibration_held").threshold == "<= 0.991 (uncalibrated + 0.001)");
+  CHECK(find(results, "calibration_held").threshold == "≤ 0.991 (uncalibrated + 0.001)");
 }
 
 TEST_CASE("the activity gate reads the metric the table names", "[gates]") {

@@ -22,7 +22,7 @@ namespace mtf::validation {
 struct gate_result {
   std::string name;       ///< stable identifier, e.g. "predicted_down_share" (used in verdicts)
   double value = 0;       ///< the measured value
-  std::string threshold;  ///< what the value had to satisfy, e.g. "0.3-0.4" or ">= 0.65"
+  std::string threshold;  ///< what the value had to satisfy, e.g. "0.3–0.4" or "≥ 0.65" (UTF-8)
   bool passed = false;
   std::string detail;  ///< extra context (activity metric, top feature), may be empty
 };
@@ -102,12 +102,12 @@ namespace detail {
 inline gate_result range_gate(std::string name, double value, gates::share_range r) {
   return {std::move(name),
           value,
-          format_threshold_number(r.min) + "-" + format_threshold_number(r.max),
+          format_threshold_number(r.min) + "–" + format_threshold_number(r.max),
           value >= r.min && value <= r.max,
           {}};
 }
 inline gate_result at_least_gate(std::string name, double value, double min) {
-  return {std::move(name), value, ">= " + format_threshold_number(min), value >= min, {}};
+  return {std::move(name), value, "≥ " + format_threshold_number(min), value >= min, {}};
 }
 inline gate_result share_above_gate(std::string name, std::string what, double measured_threshold,
                                     double share, gates::share_above g) {
@@ -119,8 +119,8 @@ inline gate_result share_above_gate(std::string name, std::string what, double m
                   format_threshold_number(g.threshold));
   return {std::move(name),
           share,
-          ">= " + format_threshold_number(g.min_share) + " with " + what +
-              " >= " + format_threshold_number(g.threshold),
+          "≥ " + format_threshold_number(g.min_share) + " with " + what + " ≥ " +
+              format_threshold_number(g.threshold),
           share >= g.min_share,
           {}};
 }
@@ -185,7 +185,7 @@ inline std::vector<gate_result> evaluate_gates(const gates::table& table, const 
   out.back().detail = "confidence std";
   const double calibration_limit = in.test_log_loss_uncalibrated + table.calibration_tolerance;
   out.push_back({"calibration_held", in.test_log_loss,
-                 "<= " + format_threshold_number(calibration_limit) + " (uncalibrated + " +
+                 "≤ " + format_threshold_number(calibration_limit) + " (uncalibrated + " +
                      format_threshold_number(table.calibration_tolerance) + ")",
                  in.test_log_loss <= calibration_limit, "test log loss, calibrated"});
   out.push_back({"no_leakage",
@@ -215,7 +215,7 @@ inline std::vector<gate_result> evaluate_gates(const gates::table& table, const 
   }
   gate_result concentration{"feature_concentration",
                             1.0,
-                            "<= " + format_threshold_number(table.max_feature_share),
+                            "≤ " + format_threshold_number(table.max_feature_share),
                             false,
                             {}};
   if (total > 0) {
