@@ -31,10 +31,12 @@ int print_policy(bool json, bool tsv) {
   if (json) {
     std::cout << mtf::policy_json<policy>().dump(2) << "\n";
   } else if (tsv) {
-    for (const auto& [key, value] : rows) std::cout << key << '\t' << value << '\n';
+    for (const auto& [key, value] : rows)
+      std::cout << key << '\t' << value << '\n';
   } else {
     std::size_t width = 0;
-    for (const auto& row : rows) width = std::max(width, row.first.size());
+    for (const auto& row : rows)
+      width = std::max(width, row.first.size());
     for (const auto& [key, value] : rows)
       std::cout << key << std::string(width + 2 - key.size(), ' ') << value << '\n';
   }
@@ -61,8 +63,8 @@ int main(int argc, char** argv) {
   static const std::vector<std::string> subcommands = {"train",    "features", "predict",
                                                        "evaluate", "drift",    "policy"};
   const bool wants_help = !args.empty() && (args[0] == "-h" || args[0] == "--help");
-  if (!wants_help && (args.empty() || std::find(subcommands.begin(), subcommands.end(),
-                                                args[0]) == subcommands.end()))
+  if (!wants_help && (args.empty() || std::find(subcommands.begin(), subcommands.end(), args[0]) ==
+                                          subcommands.end()))
     args.insert(args.begin(), "train");
 
   CLI::App app{std::string(binary_name) + " — retrain, check and serve the " +
@@ -75,7 +77,8 @@ int main(int argc, char** argv) {
       "With no arguments: trains on the bundled sample data into ./models.");
 
   mtf::pipeline::train_options train;
-  auto* train_cmd = app.add_subcommand("train", "retrain, validate and (if every gate passes) promote");
+  auto* train_cmd =
+      app.add_subcommand("train", "retrain, validate and (if every gate passes) promote");
   add_common(*train_cmd, train, false);
   train_cmd->add_option("--out", train.out, "artifact directory")->capture_default_str();
   train_cmd->add_flag("--report-only", train.report_only, "write the report, promote nothing");
@@ -89,7 +92,8 @@ int main(int argc, char** argv) {
   features_cmd->add_option("--out", features.out, "CSV file to write")->capture_default_str();
 
   mtf::pipeline::model_options predict, evaluate, drift;
-  auto* predict_cmd = app.add_subcommand("predict", "score the newest bars with the promoted model");
+  auto* predict_cmd =
+      app.add_subcommand("predict", "score the newest bars with the promoted model");
   add_common(*predict_cmd, predict, true);
   predict_cmd->add_option("--models", predict.models, "artifact directory")->capture_default_str();
   predict_cmd->add_option("--last", predict.last, "only the newest N bars");
@@ -109,7 +113,8 @@ int main(int argc, char** argv) {
   policy_cmd->add_flag("--tsv", policy_tsv, "as key<TAB>value lines (for docs/policies.md)");
 
   std::vector<const char*> cargv{argv[0]};
-  for (const auto& a : args) cargv.push_back(a.c_str());
+  for (const auto& a : args)
+    cargv.push_back(a.c_str());
   try {
     app.parse(static_cast<int>(cargv.size()), cargv.data());
   } catch (const CLI::CallForHelp& e) {
@@ -123,8 +128,8 @@ int main(int argc, char** argv) {
 
   const bool tty_out = ::isatty(STDOUT_FILENO) != 0;
   const bool tty_err = ::isatty(STDERR_FILENO) != 0;
-  for (auto* o : std::initializer_list<mtf::pipeline::common_options*>{
-           &train, &features, &predict, &evaluate, &drift}) {
+  for (auto* o : std::initializer_list<mtf::pipeline::common_options*>{&train, &features, &predict,
+                                                                       &evaluate, &drift}) {
     o->colour = tty_out;
     o->progress = tty_err;
   }

@@ -1,6 +1,7 @@
 #pragma once
 // 12h policy — the regime filter: trending up, trending down or ranging for the next two days?
-// Reviewed configuration: every number says why. Rules it must obey: mtf/policy/timeframe_policy.hpp.
+// Reviewed configuration: every number says why. Rules it must obey:
+// mtf/policy/timeframe_policy.hpp.
 #include "mtf/policy/policy.hpp"
 
 namespace mtf::timeframes {
@@ -21,21 +22,23 @@ struct tf_12h {
   static constexpr auto features = boost::hana::make_tuple(
       feature::log_return{2}, feature::log_return{14},  // momentum_windows
       feature::sma_ratio{6}, feature::sma_ratio{14}, feature::sma_ratio{28},
-      feature::sma_ratio{60},                           // ma_windows
-      feature::adx{14}, feature::di_spread{14},         // trend strength is what a regime is
+      feature::sma_ratio{60},                                // ma_windows
+      feature::adx{14}, feature::di_spread{14},              // trend strength is what a regime is
       feature::realized_vol{14}, feature::vol_ratio{6, 28},  // volatility level and its change
       feature::rsi{14}, feature::bollinger_width{28});       // exhaustion and range compression
 
-  // Trending needs a clean move: efficiency ratio >= 0.25 over the horizon (a random walk of
-  // 4 steps has a median ER near 0.5, so 0.25 only removes the choppiest paths).
-  static constexpr label::regime labeler{.vol_window = vol_window, .er_min = 0.25};
+  // Trending needs a clean move: efficiency ratio >= 0.15 over the horizon. On 4-bar BTC paths
+  // the share of rows with ER < x is about x, so er_min must stay below the 20% ranging target
+  // (0.25 alone made 25% of rows ranging and the target unreachable).
+  static constexpr label::regime labeler{.vol_window = vol_window, .er_min = 0.15};
   static constexpr std::array class_targets{0.40, 0.20, 0.40};  // plan: bear/range/bull 40/20/40
   static constexpr double min_class_share = 0.05;  // below 5% a class is effectively missing
 
   static constexpr auto base_models = boost::hana::make_tuple(
-      model::random_forest{.trees = 150, .max_depth = 10, .min_leaf = 20},  // plan: RF 150 x depth 10;
-                                                                            // fewer rows, smaller leaves
-      model::logistic_regression{.C = 0.1});  // plan: linear trend view
+      model::random_forest{
+          .trees = 150, .max_depth = 10, .min_leaf = 20},            // plan: RF 150 x depth 10;
+                                                                     // fewer rows, smaller leaves
+      model::logistic_regression{.C = 0.1});                         // plan: linear trend view
   static constexpr model::logistic_regression meta_model{.C = 0.1};  // plan: balanced, C = 0.1
 
   static constexpr calibration::spec calibration{};  // isotonic; small splits fall back (SPEC §4.9)
@@ -49,9 +52,9 @@ struct tf_12h {
       .confidence_median_min = {},    // plan: not gated
       .confidence_share = {.threshold = 0.50, .min_share = 0.60},
       .alpha_mean_min = 0.08,
-      .alpha_share = {},              // plan: not gated
-      .eligible_share_min = {},       // plan: not gated
-      .non_neutral_min = 0.60,        // plan
+      .alpha_share = {},                                                    // plan: not gated
+      .eligible_share_min = {},                                             // plan: not gated
+      .non_neutral_min = 0.60,                                              // plan
       .activity = {gates::activity_metric::regime_changes_per_week, 2, 6},  // plan
   };
   static constexpr gates::trade_gate trade_gate{.conf_min = 0.65, .alpha_min = 0.10};  // plan

@@ -1,6 +1,7 @@
 #pragma once
 // 1h policy — the tactical overlay: medium-term trend confirmation that filters 5m noise.
-// Reviewed configuration: every number says why. Rules it must obey: mtf/policy/timeframe_policy.hpp.
+// Reviewed configuration: every number says why. Rules it must obey:
+// mtf/policy/timeframe_policy.hpp.
 #include "mtf/policy/policy.hpp"
 
 namespace mtf::timeframes {
@@ -21,35 +22,37 @@ struct tf_1h {
   static constexpr auto features = boost::hana::make_tuple(
       feature::log_return{1}, feature::log_return{8}, feature::log_return{24},  // momentum_windows
       feature::sma_ratio{12}, feature::sma_ratio{24}, feature::sma_ratio{48},
-      feature::sma_ratio{96},                                                   // ma_windows
+      feature::sma_ratio{96},  // ma_windows
       feature::rsi{14}, feature::atr_ratio{14}, feature::macd_histogram{12, 26, 9},
-      feature::adx{14}, feature::di_spread{14},          // trend strength and its sign
+      feature::adx{14}, feature::di_spread{14},                 // trend strength and its sign
       feature::realized_vol{24}, feature::bollinger_width{20},  // volatility level and squeeze
-      feature::obv_flow{24});                            // one day of volume-confirmed flow
+      feature::obv_flow{24});                                   // one day of volume-confirmed flow
 
   static constexpr label::volatility_adaptive labeler{.vol_window = vol_window};
   static constexpr std::array class_targets{0.45, 0.10, 0.45};  // plan: 45/10/45, trend calls
   static constexpr double min_class_share = 0.05;  // below 5% a class is effectively missing
 
   static constexpr auto base_models = boost::hana::make_tuple(
-      model::random_forest{.trees = 150, .max_depth = 10, .min_leaf = 50},  // plan: RF 150 x depth 10
-      model::gradient_boosting{.rounds = 150, .max_depth = 8, .eta = 0.05});  // plan: XGB 150 x depth 8
+      model::random_forest{
+          .trees = 150, .max_depth = 10, .min_leaf = 50},  // plan: RF 150 x depth 10
+      model::gradient_boosting{
+          .rounds = 150, .max_depth = 8, .eta = 0.05});              // plan: XGB 150 x depth 8
   static constexpr model::logistic_regression meta_model{.C = 0.1};  // plan: balanced, C = 0.1
 
   static constexpr calibration::spec calibration{};  // isotonic, 1,000-row floor (SPEC §4.9)
   static constexpr split::spec split{};              // 70/15/15 by time, 5 purged folds
 
   static constexpr gates::table gates{
-      .up_share = {0.35, 0.45},        // plan
-      .down_share = {0.35, 0.45},      // plan
-      .neutral_share = {0.10, 0.30},   // plan: an overlay that mostly takes a side
-      .confidence_mean_min = 0.60,     // plan
-      .confidence_median_min = {},     // plan: not gated
+      .up_share = {0.35, 0.45},       // plan
+      .down_share = {0.35, 0.45},     // plan
+      .neutral_share = {0.10, 0.30},  // plan: an overlay that mostly takes a side
+      .confidence_mean_min = 0.60,    // plan
+      .confidence_median_min = {},    // plan: not gated
       .confidence_share = {.threshold = 0.55, .min_share = 0.50},
       .alpha_mean_min = 0.10,
       .alpha_share = gates::share_above{.threshold = 0.08, .min_share = 0.60},
-      .eligible_share_min = {},        // plan: not gated (activity covers it)
-      .non_neutral_min = 0.70,         // plan
+      .eligible_share_min = {},  // plan: not gated (activity covers it)
+      .non_neutral_min = 0.70,   // plan
       .activity = {gates::activity_metric::eligible_signals_per_day, 8, 16},  // plan
   };
   static constexpr gates::trade_gate trade_gate{.conf_min = 0.60, .alpha_min = 0.10};  // plan

@@ -1,6 +1,7 @@
 #pragma once
 // 24h policy — the strategic bias: long-term direction, used as a position-sizing modifier.
-// Reviewed configuration: every number says why. Rules it must obey: mtf/policy/timeframe_policy.hpp.
+// Reviewed configuration: every number says why. Rules it must obey:
+// mtf/policy/timeframe_policy.hpp.
 #include "mtf/policy/policy.hpp"
 
 namespace mtf::timeframes {
@@ -21,19 +22,20 @@ struct tf_24h {
   static constexpr auto features = boost::hana::make_tuple(
       feature::log_return{5}, feature::log_return{20},  // momentum_windows
       feature::sma_ratio{10}, feature::sma_ratio{20}, feature::sma_ratio{50},
-      feature::sma_ratio{100},                          // ma_windows
-      feature::rsi{14}, feature::realized_vol{20},      // exhaustion and risk level
-      feature::macd_histogram{12, 26, 9},               // classic daily trend oscillator
-      feature::zscore{50});                             // distance from the quarter's mean
+      feature::sma_ratio{100},                      // ma_windows
+      feature::rsi{14}, feature::realized_vol{20},  // exhaustion and risk level
+      feature::macd_histogram{12, 26, 9},           // classic daily trend oscillator
+      feature::zscore{50});                         // distance from the quarter's mean
 
   static constexpr label::volatility_adaptive labeler{.vol_window = vol_window};
   static constexpr std::array class_targets{0.45, 0.10, 0.45};  // plan: 45/10/45, a bias always
   static constexpr double min_class_share = 0.05;  // below 5% a class is effectively missing
 
   static constexpr auto base_models = boost::hana::make_tuple(
-      model::random_forest{.trees = 100, .max_depth = 12, .min_leaf = 10},  // plan: RF 100 x depth 12;
-                                                                            // few rows, small leaves
-      model::logistic_regression{.C = 0.1});  // plan: linear view
+      model::random_forest{
+          .trees = 100, .max_depth = 12, .min_leaf = 10},            // plan: RF 100 x depth 12;
+                                                                     // few rows, small leaves
+      model::logistic_regression{.C = 0.1});                         // plan: linear view
   static constexpr model::logistic_regression meta_model{.C = 0.1};  // plan: balanced, C = 0.1
 
   static constexpr calibration::spec calibration{};  // isotonic; small splits fall back (SPEC §4.9)
@@ -47,9 +49,9 @@ struct tf_24h {
       .confidence_median_min = {},    // plan: not gated
       .confidence_share = {.threshold = 0.45, .min_share = 0.70},
       .alpha_mean_min = 0.06,
-      .alpha_share = {},              // plan: not gated
-      .eligible_share_min = {},       // plan: not gated
-      .non_neutral_min = 0.70,        // plan
+      .alpha_share = {},                                                        // plan: not gated
+      .eligible_share_min = {},                                                 // plan: not gated
+      .non_neutral_min = 0.70,                                                  // plan
       .activity = {gates::activity_metric::direction_changes_per_month, 4, 8},  // plan
   };
   static constexpr gates::trade_gate trade_gate{.conf_min = 0.70, .alpha_min = 0.10};  // plan

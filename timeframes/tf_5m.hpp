@@ -1,6 +1,7 @@
 #pragma once
 // 5m policy — the execution engine: will price move up, down or not at all over the next hour?
-// Reviewed configuration: every number says why. Rules it must obey: mtf/policy/timeframe_policy.hpp.
+// Reviewed configuration: every number says why. Rules it must obey:
+// mtf/policy/timeframe_policy.hpp.
 #include "mtf/policy/policy.hpp"
 
 namespace mtf::timeframes {
@@ -10,20 +11,20 @@ struct tf_5m {
   static constexpr std::int64_t bar_seconds = 300;  // 5-minute candles
   static constexpr int history_days = 90;           // plan: one quarter of 5m history per retrain
   static constexpr std::size_t min_bars = 25'000;   // plan: ~87 days; fewer cannot fill 5 folds
-  static constexpr int horizon = 12;                // 12 x 5m = the one-hour question the 5m model answers
+  static constexpr int horizon = 12;  // 12 x 5m = the one-hour question the 5m model answers
 
-  static constexpr std::array ma_windows{5, 10, 20, 50};  // plan: 25 min to ~4 h of trend
-  static constexpr std::array momentum_windows{1, 3, 12}; // last bar, 15 min, one horizon back
-  static constexpr int rsi_window = 14;                   // Wilder's standard; plan keeps it
-  static constexpr int vol_window = 48;                   // 4 h of returns: stable sigma, still intraday
+  static constexpr std::array ma_windows{5, 10, 20, 50};   // plan: 25 min to ~4 h of trend
+  static constexpr std::array momentum_windows{1, 3, 12};  // last bar, 15 min, one horizon back
+  static constexpr int rsi_window = 14;                    // Wilder's standard; plan keeps it
+  static constexpr int vol_window = 48;  // 4 h of returns: stable sigma, still intraday
 
   static constexpr std::size_t feature_count = 17;  // plan: 17 short-term features
   static constexpr auto features = boost::hana::make_tuple(
       feature::log_return{1}, feature::log_return{3}, feature::log_return{12},  // momentum_windows
       feature::sma_ratio{5}, feature::sma_ratio{10}, feature::sma_ratio{20},
-      feature::sma_ratio{50},                                                   // ma_windows
-      feature::rsi{14}, feature::atr_ratio{14},                                 // Wilder pair
-      feature::bollinger_percent_b{20}, feature::macd_histogram{12, 26, 9},     // classic settings
+      feature::sma_ratio{50},                                                // ma_windows
+      feature::rsi{14}, feature::atr_ratio{14},                              // Wilder pair
+      feature::bollinger_percent_b{20}, feature::macd_histogram{12, 26, 9},  // classic settings
       feature::realized_vol{12}, feature::vol_ratio{12, 48},  // 1 h vol and 1 h vs 4 h regime
       feature::zscore{20}, feature::stochastic_k{14, 3},      // mean reversion inside the hour
       feature::volume_ratio{20}, feature::cmf{20});           // participation and money flow
@@ -52,14 +53,14 @@ struct tf_5m {
       .confidence_mean_min = 0.65,    // execution needs conviction
       .confidence_median_min = 0.60,  // ... for the typical bar, not a few outliers
       .confidence_share = {.threshold = 0.60, .min_share = 0.40},
-      .alpha_mean_min = 0.12,                                        // clear up/down separation
+      .alpha_mean_min = 0.12,  // clear up/down separation
       .alpha_share = gates::share_above{.threshold = 0.10, .min_share = 0.50},
       .eligible_share_min = 0.30,  // a third of bars must pass the trade gate
       .non_neutral_min = 0.60,     // plan: at least 60% directional calls
       .activity = {gates::activity_metric::backtest_trades_per_day, 10, 30},  // plan
   };
   static constexpr gates::trade_gate trade_gate{.conf_min = 0.60, .alpha_min = 0.10};  // plan
-  static constexpr gates::confidence_tiers tiers{};  // plan: 0.60 / 0.65 / 0.80
+  static constexpr gates::confidence_tiers tiers{};      // plan: 0.60 / 0.65 / 0.80
   static constexpr intake::quality_spec data_quality{};  // 5% gaps, 50% jumps (SPEC §4.2)
   static constexpr backtest::cost_spec costs{};          // 5 bps fee + 1 bps slippage per side
 };

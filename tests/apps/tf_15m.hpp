@@ -19,17 +19,16 @@ struct tf_15m {
 
   static constexpr std::size_t feature_count = 8;
   static constexpr auto features = boost::hana::make_tuple(
-      feature::log_return{1}, feature::log_return{8}, feature::sma_ratio{4},
-      feature::sma_ratio{16}, feature::sma_ratio{96}, feature::rsi{14}, feature::atr_ratio{14},
-      feature::realized_vol{32});
+      feature::log_return{1}, feature::log_return{8}, feature::sma_ratio{4}, feature::sma_ratio{16},
+      feature::sma_ratio{96}, feature::rsi{14}, feature::atr_ratio{14}, feature::realized_vol{32});
 
   static constexpr label::volatility_adaptive labeler{.vol_window = vol_window};
   static constexpr std::array class_targets{0.40, 0.20, 0.40};  // like 5m
   static constexpr double min_class_share = 0.05;
 
-  static constexpr auto base_models = boost::hana::make_tuple(
-      model::random_forest{.trees = 30, .max_depth = 6, .min_leaf = 50},
-      model::logistic_regression{.C = 0.1});
+  static constexpr auto base_models =
+      boost::hana::make_tuple(model::random_forest{.trees = 30, .max_depth = 6, .min_leaf = 50},
+                              model::logistic_regression{.C = 0.1});
   static constexpr model::logistic_regression meta_model{.C = 0.1};
 
   static constexpr calibration::spec calibration{};

@@ -28,28 +28,40 @@ inline std::string num(double v) {
 template <class Array>
 std::string join(const Array& values) {
   std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : ", ") + num(static_cast<double>(v));
+  for (const auto& v : values)
+    out += (out.empty() ? "" : ", ") + num(static_cast<double>(v));
   return out;
 }
-inline std::string range(gates::share_range r) { return num(r.min) + "–" + num(r.max); }
-inline std::string at_least(double v) { return "≥ " + num(v); }
+inline std::string range(gates::share_range r) {
+  return num(r.min) + "–" + num(r.max);
+}
+inline std::string at_least(double v) {
+  return "≥ " + num(v);
+}
 inline std::string share_above(const gates::share_above& s) {
   return "≥ " + num(s.min_share) + " at " + num(s.threshold);
 }
 inline const char* activity_name(gates::activity_metric m) {
   switch (m) {
-    case gates::activity_metric::backtest_trades_per_day: return "backtest trades/day";
-    case gates::activity_metric::eligible_signals_per_day: return "eligible signals/day";
-    case gates::activity_metric::regime_changes_per_week: return "regime changes/week";
-    case gates::activity_metric::direction_changes_per_month: return "direction changes/month";
+    case gates::activity_metric::backtest_trades_per_day:
+      return "backtest trades/day";
+    case gates::activity_metric::eligible_signals_per_day:
+      return "eligible signals/day";
+    case gates::activity_metric::regime_changes_per_week:
+      return "regime changes/week";
+    case gates::activity_metric::direction_changes_per_month:
+      return "direction changes/month";
   }
   return "?";
 }
 inline const char* calibration_name(calibration::method m) {
   switch (m) {
-    case calibration::method::isotonic: return "isotonic";
-    case calibration::method::sigmoid: return "sigmoid";
-    case calibration::method::temperature: return "temperature";
+    case calibration::method::isotonic:
+      return "isotonic";
+    case calibration::method::sigmoid:
+      return "sigmoid";
+    case calibration::method::temperature:
+      return "temperature";
   }
   return "?";
 }
@@ -77,7 +89,9 @@ inline std::string describe(const model::logistic_regression& m) {
   return "logistic_regression(C=" + policy_dump_detail::num(m.C) +
          (m.class_balanced ? ", class_balanced" : "") + ")";
 }
-inline std::string describe(const model::no_meta_model&) { return "none"; }
+inline std::string describe(const model::no_meta_model&) {
+  return "none";
+}
 inline std::string describe(const label::volatility_adaptive& l) {
   return "volatility_adaptive(vol_window=" + policy_dump_detail::num(l.vol_window) +
          ", k=" + (l.k ? policy_dump_detail::num(*l.k) : std::string("solved on train")) + ")";
@@ -109,7 +123,8 @@ std::vector<std::pair<std::string, std::string>> policy_rows() {
   add("volatility window", num(P::vol_window));
   add("feature count", num(static_cast<double>(P::feature_count)));
   std::string names;
-  for (const auto& n : feature_names(P::features)) names += (names.empty() ? "" : ", ") + n;
+  for (const auto& n : feature_names(P::features))
+    names += (names.empty() ? "" : ", ") + n;
   add("features", names);
   add("labeler", describe(P::labeler));
   add("class targets (down/neutral/up)", join(P::class_targets));
@@ -131,14 +146,15 @@ std::vector<std::pair<std::string, std::string>> policy_rows() {
   add("gate: predicted down share", range(g.down_share));
   add("gate: predicted neutral share", range(g.neutral_share));
   add("gate: confidence mean", at_least(g.confidence_mean_min));
-  add("gate: confidence median", g.confidence_median_min ? at_least(*g.confidence_median_min) : "—");
+  add("gate: confidence median",
+      g.confidence_median_min ? at_least(*g.confidence_median_min) : "—");
   add("gate: share with confidence ≥ c", share_above(g.confidence_share));
   add("gate: alpha mean", at_least(g.alpha_mean_min));
   add("gate: share with alpha ≥ a", g.alpha_share ? share_above(*g.alpha_share) : "—");
   add("gate: eligibility share", g.eligible_share_min ? at_least(*g.eligible_share_min) : "—");
   add("gate: non-neutral share", at_least(g.non_neutral_min));
-  add("gate: activity", num(g.activity.min) + "–" + num(g.activity.max) + " " +
-                            activity_name(g.activity.metric));
+  add("gate: activity",
+      num(g.activity.min) + "–" + num(g.activity.max) + " " + activity_name(g.activity.metric));
   add("gate: confidence std (not constant)", at_least(g.confidence_std_min));
   add("gate: calibration held (log-loss tolerance)", num(g.calibration_tolerance));
   add("gate: backtest Sharpe after costs", "> " + num(g.sharpe_min));
@@ -146,12 +162,11 @@ std::vector<std::pair<std::string, std::string>> policy_rows() {
   add("gate: skill", "test log loss < class-prior log loss");
   add("trade gate conf_min / alpha_min",
       num(P::trade_gate.conf_min) + " / " + num(P::trade_gate.alpha_min));
-  add("confidence tiers", num(P::tiers.low) + " / " + num(P::tiers.medium) + " / " +
-                              num(P::tiers.high));
+  add("confidence tiers",
+      num(P::tiers.low) + " / " + num(P::tiers.medium) + " / " + num(P::tiers.high));
   add("data quality: max gap share / jump / max jump share / max zero-volume share",
       num(P::data_quality.max_gap_share) + " / " + num(P::data_quality.jump_threshold) + " / " +
-          num(P::data_quality.max_jump_share) + " / " +
-          num(P::data_quality.max_zero_volume_share));
+          num(P::data_quality.max_jump_share) + " / " + num(P::data_quality.max_zero_volume_share));
   add("costs per side (fee + slippage, bps)",
       num(P::costs.fee_bps) + " + " + num(P::costs.slippage_bps));
   return rows;
@@ -162,7 +177,8 @@ std::vector<std::pair<std::string, std::string>> policy_rows() {
 template <TimeframePolicy P>
 nlohmann::ordered_json policy_json() {
   nlohmann::ordered_json out;
-  for (const auto& [key, value] : policy_rows<P>()) out[key] = value;
+  for (const auto& [key, value] : policy_rows<P>())
+    out[key] = value;
   return out;
 }
 

@@ -13,9 +13,9 @@ namespace mtf::pipeline {
 struct common_options {
   std::vector<std::filesystem::path> data;  ///< one file per symbol
   std::uint64_t seed = 42;
-  int threads = 0;            ///< 0 = all hardware threads
-  bool colour = false;        ///< ANSI colour (only when stdout is a terminal)
-  bool progress = false;      ///< progress lines on stderr (only when stderr is a terminal)
+  int threads = 0;                  ///< 0 = all hardware threads
+  bool colour = false;              ///< ANSI colour (only when stdout is a terminal)
+  bool progress = false;            ///< progress lines on stderr (only when stderr is a terminal)
   std::string calendar = "crypto";  ///< "crypto" (24/7) or "equities" (252 x 6.5 h)
 };
 

@@ -1,0 +1,305 @@
+#pragma once
+/// \file The subcommands of a retrain binary (SPEC §10), generic over the policy. The generic
+/// main in apps/ parses the command line and calls these; each returns the exit code.
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "mtf/artifact/run_lock.hpp"
+#include "mtf/artifact/run_store.hpp"
+#include "mtf/pipeline/bundled_sample.hpp"
+#include "mtf/pipeline/inference.hpp"
+#include "mtf/pipeline/options.hpp"
+#include "mtf/pipeline/promotion.hpp"
+#include "mtf/pipeline/retrain.hpp"
+#include "mtf/pipeline/stage_timer.hpp"
+
+#ifndef MTF_SOURCE_DIR
+#define MTF_SOURCE_DIR "."
+#endif
+
+namespace mtf::pipeline {
+
+/// Fills in the bundled sample when no --data was given (SPEC §10: no arguments runs the whole
+/// pipeline on the bundled data), and says so.
+template <TimeframePolicy P>
+void default_data(common_options& opts) {
+  if (!opts.data.empty()) return;
+  const auto sample = find_bundled_sample(
+      {std::filesystem::path("data"), std::filesystem::path(MTF_SOURCE_DIR) / "data"},
+      P::bar_seconds);
+  std::fprintf(stderr, "no --data given: using the bundled sample %s\n", sample.c_str());
+  opts.data.push_back(sample);
+}
+
+/// `train`: the whole retrain, decision and artifacts.
+template <TimeframePolicy P>
+int run_train(train_options opts) {
+  default_data<P>(opts);
+  // The lock is taken first so a second retrain of this timeframe and directory fails at once.
+  std::optional<artifact::run_lock> lock;
+  std::optional<artifact::run_store> store;
+  if (!opts.report_only) {
+    std::filesystem::create_directories(opts.out);
+    lock.emplace(opts.out, P::name);
+    store.emplace(*lock);
+  }
+  stage_timer timer(opts.progress);
+  candidate<P> c = train_candidate<P>(opts, timer);
+  return decide_and_publish(c, opts, timer, store ? &*store : nullptr);
+}
+
+/// `features`: timestamp,<features...>,label,weight for every bar after warm-up, labels with k
+/// solved on the training split exactly as `train` does; label and weight empty where the
+/// horizon runs past the data.
+template <TimeframePolicy P>
+int run_features(features_options opts) {
+  default_data<P>(opts);
+  if (opts.data.size() != 1) throw usage_error("features takes exactly one --data file");
+  const symbol_input s = load_symbol<P>(opts.data[0]);
+  const symbol_features f = compute_symbol_features<P>(s.bars, opts.seed);
+  const row_table rows = merge_rows({s}, {f});
+  const auto seg = split::chronological_split<P>(rows.time);
+  const k_solution k = solve_k_on_rows<P>(rows, {f}, seg.train.begin, seg.train.end);
+  const std::vector<int> labels = assign_labels(f.labels, k.k);
+  std::vector<int> y_train;
+  for (std::size_t i = seg.train.begin; i < seg.train.end; ++i)
+    y_train.push_back(labels[rows.bar[i]]);
+  const auto class_weight = target_mix_class_weights(y_train, P::class_targets);
+  const auto names = feature_names(P::features);
+  std::ostringstream out;
+  out.precision(17);
+  out << "timestamp";
+  for (const auto& n : names)
+    out << ',' << n;
+  out << ",label,weight\n";
+  std::size_t written = 0;
+  for (std::size_t t = f.first_complete; t < s.bars.size(); ++t) {
+    out << intake::format_iso8601(s.bars.timestamp[t]);
+    for (std::size_t c = 0; c < names.size(); ++c)
+      out << ',' << f.x(t, c);
+    if (labels[t] == no_label)
+      out << ",,\n";
+    else
+      out << ',' << labels[t] << ',' << class_weight[static_cast<std::size_t>(labels[t])] << '\n';
+    ++written;
+  }
+  artifact::write_file_atomic(opts.out, out.str());
+  std::fprintf(stderr,
+               "wrote %zu rows x %zu features to %s (k = %.4f solved on %zu training rows; "
+               "dropped %zu warm-up bars; %zu bars without label: horizon past the data)\n",
+               written, names.size(), opts.out.c_str(), k.k, k.rows, f.first_complete,
+               f.labels.past_data_end_bars);
+  return 0;
+}
+
+namespace command_detail {
+/// Confidence tier of a probability row: "high", "medium", "low" or "none" (policy tiers).
+template <TimeframePolicy P>
+const char* tier(double confidence) {
+  if (confidence >= P::tiers.high) return "high";
+  if (confidence >= P::tiers.medium) return "medium";
+  if (confidence >= P::tiers.low) return "low";
+  return "none";
+}
+
+/// Population stability index of `values` against a training reference (shares floored at
+/// 1e-4 so an empty bin does not give infinity).
+inline double population_stability_index(const feature_reference& ref,
+                                         const std::vector<double>& values) {
+  std::vector<double> counts(ref.shares.size(), 0.0);
+  for (double v : values)
+    counts[static_cast<std::size_t>(std::lower_bound(ref.edges.begin(), ref.edges.end(), v) -
+                                    ref.edges.begin())] += 1.0;
+  double psi = 0.0;
+  for (std::size_t b = 0; b < counts.size(); ++b) {
+    const double actual = std::max(counts[b] / static_cast<double>(values.size()), 1e-4);
+    const double expected = std::max(ref.shares[b], 1e-4);
+    psi += (actual - expected) * std::log(actual / expected);
+  }
+  return psi;
+}
+
+/// Labelled rows of one recent file under the promoted model's k.
+template <TimeframePolicy P>
+struct scored_rows {
+  symbol_input input;
+  symbol_features features;
+  row_table rows;
+  std::vector<int> y;
+};
+
+template <TimeframePolicy P>
+scored_rows<P> labelled_rows(const std::filesystem::path& file, const loaded_model<P>& model,
+                             std::uint64_t seed) {
+  scored_rows<P> out;
+  out.input = load_recent<P>(file);
+  out.features = compute_symbol_features<P>(out.input.bars, seed);
+  out.rows = merge_rows({out.input}, {out.features});
+  if (out.rows.size() == 0)
+    throw data_error(file.string(), 0, "",
+                     "no bar has complete features and a label window inside the data");
+  out.y = label_rows(out.rows, {out.features}, model.metadata.at("label_k").template get<double>());
+  return out;
+}
+}  // namespace command_detail
+
+/// `predict`: one JSON line per bar (newest `--last` bars of each file) with the promoted
+/// model's calibrated probabilities and the trade signal.
+template <TimeframePolicy P>
+int run_predict(const model_options& opts) {
+  const loaded_model<P> model = load_promoted<P>(opts.models);
+  for (const auto& file : opts.data) {
+    const symbol_input s = load_recent<P>(file);
+    const matrix x_all = compute_feature_matrix(P::features, s.bars);
+    const std::size_t first = first_complete_row(x_all);
+    if (first >= s.bars.size())
+      throw data_error(
+          file.string(), 0, "",
+          "too few bars for the indicator warm-up (" + std::to_string(s.bars.size()) + " bars)");
+    std::size_t begin = first;
+    if (opts.last && *opts.last < s.bars.size() - first) begin = s.bars.size() - *opts.last;
+    const matrix x = row_range(x_all, begin, s.bars.size());
+    const matrix p = model.predict(x);
+    const auto sig = validation::compute_signals(p, P::trade_gate);
+    static constexpr const char* direction[] = {"down", "neutral", "up"};
+    for (std::size_t i = 0; i < sig.size(); ++i) {
+      const nlohmann::ordered_json line{
+          {"symbol", s.bars.symbol},
+          {"timestamp", intake::format_iso8601(s.bars.timestamp[begin + i])},
+          {"p_down", p(i, 0)},
+          {"p_neutral", p(i, 1)},
+          {"p_up", p(i, 2)},
+          {"confidence", sig.confidence[i]},
+          {"alpha", sig.alpha[i]},
+          {"direction", direction[sig.direction[i]]},
+          {"eligible", static_cast<bool>(sig.eligible[i])},
+          {"tier", command_detail::tier<P>(sig.confidence[i])}};
+      std::cout << line.dump() << '\n';
+    }
+  }
+  return 0;
+}
+
+/// `evaluate`: the validation metrics, gates and backtest of the promoted model on other data,
+/// without retraining. Exit 0 when every gate passes, 3 otherwise.
+template <TimeframePolicy P>
+int run_evaluate(const model_options& opts) {
+  const loaded_model<P> model = load_promoted<P>(opts.models);
+  if (opts.data.size() != 1) throw usage_error("evaluate takes exactly one --data file");
+  const auto scored = command_detail::labelled_rows<P>(opts.data[0], model, opts.seed);
+  artifact::run_report report;
+  report.timeframe = std::string(P::name);
+  report.run_id = model.latest.value("run_id", std::string("?"));
+  report.run_path = model.run_dir.string();
+  report.seed = opts.seed;
+  report.horizon = P::horizon;
+  report.bar_seconds = P::bar_seconds;
+  report.calendar = opts.calendar;
+  report.max_feature_share = P::gates.max_feature_share;
+  const auto& bars = scored.input.bars;
+  report.data.symbols.push_back({bars.symbol, opts.data[0].string(), bars.size(),
+                                 bars.timestamp.front(), bars.timestamp.back(),
+                                 scored.input.quality.missing_bars, scored.input.quality.warnings});
+  report.data.test_rows = scored.rows.size();
+  report.labels.k = model.metadata.at("label_k").template get<double>();
+  report.labels.target_share = P::class_targets;
+  const auto prior = model.metadata.at("train_class_shares").template get<std::array<double, 3>>();
+  const matrix p_raw = model.stack.predict_proba(scored.rows.x);
+  const matrix p = model.calibrator.predict(p_raw);
+  evaluate_on_rows<P>(report, p_raw, p, scored.y, scored.rows.time, scored.rows.symbol,
+                      scored.rows.bar, bars, prior, feature_names(P::features),
+                      model.stack.feature_importance(), scored.features.audit.passed,
+                      parse_calendar(opts.calendar), opts.seed);
+  const auto verdict = validation::summarise_gates(report.gates);
+  report.verdict.failed_gates = verdict.failed;
+  report.verdict.outcome = artifact::decision::report_only;
+  report.verdict.note = "evaluation of the promoted model " + report.run_id + " on " +
+                        opts.data[0].string() + " (no retraining)";
+  artifact::write_terminal_report(std::cout, report, opts.colour);
+  return verdict.passed ? 0 : static_cast<int>(exit_code::gates_failed);
+}
+
+/// `drift`: PSI of every feature against the training reference, and accuracy / ECE on the
+/// newly labelable bars against the validation baseline (SPEC §9). Exit 5 for RETRAIN NOW.
+template <TimeframePolicy P>
+int run_drift(const model_options& opts) {
+  const loaded_model<P> model = load_promoted<P>(opts.models);
+  if (opts.data.size() != 1) throw usage_error("drift takes exactly one --data file");
+  const auto scored = command_detail::labelled_rows<P>(opts.data[0], model, opts.seed);
+  const auto reference_json =
+      inference_detail::read_json(model.run_dir / artifact_files::reference);
+  nlohmann::ordered_json out;
+  out["timeframe"] = std::string(P::name);
+  out["run_id"] = model.latest.value("run_id", std::string("?"));
+  out["rows"] = scored.rows.size();
+  std::vector<std::string> retrain_now, plan;
+  nlohmann::ordered_json psi_json = nlohmann::ordered_json::object();
+  const std::size_t columns = scored.rows.x.shape()[1];
+  for (std::size_t c = 0; c < columns && c < reference_json.size(); ++c) {
+    feature_reference ref{reference_json[c].at("name"), reference_json[c].at("edges"),
+                          reference_json[c].at("shares")};
+    std::vector<double> values(scored.rows.size());
+    for (std::size_t i = 0; i < values.size(); ++i)
+      values[i] = scored.rows.x(i, c);
+    const double psi = command_detail::population_stability_index(ref, values);
+    psi_json[ref.name] = psi;
+    if (psi > 0.25)
+      retrain_now.push_back("PSI of " + ref.name + " = " + artifact::report_text::fixed(psi, 3) +
+                            " > 0.25");
+    else if (psi >= 0.10)
+      plan.push_back("PSI of " + ref.name + " = " + artifact::report_text::fixed(psi, 3) +
+                     " in 0.10-0.25");
+  }
+  const matrix p = model.predict(scored.rows.x);
+  std::size_t correct = 0;
+  const auto predicted = validation::compute_signals(p, P::trade_gate).direction;
+  for (std::size_t i = 0; i < scored.y.size(); ++i)
+    correct += predicted[i] == scored.y[i];
+  const double accuracy = static_cast<double>(correct) / static_cast<double>(scored.y.size());
+  const double ece = expected_calibration_error(p, scored.y);
+  const double base_accuracy = model.metadata.at("test_accuracy").template get<double>();
+  const double base_ece = model.metadata.at("test_ece").template get<double>();
+  const double accuracy_drop = base_accuracy - accuracy;
+  if (accuracy_drop > 0.10)
+    retrain_now.push_back("accuracy fell " + artifact::report_text::fixed(100 * accuracy_drop, 1) +
+                          " points");
+  else if (accuracy_drop >= 0.05)
+    plan.push_back("accuracy fell " + artifact::report_text::fixed(100 * accuracy_drop, 1) +
+                   " points");
+  if (ece - base_ece > 0.05)
+    retrain_now.push_back("ECE rose " + artifact::report_text::fixed(ece - base_ece, 3));
+  const char* verdict = !retrain_now.empty() ? "RETRAIN NOW"
+                        : !plan.empty()      ? "PLAN RETRAIN"
+                                             : "OK";
+  out["verdict"] = verdict;
+  out["reasons"] = retrain_now.empty() ? plan : retrain_now;
+  out["accuracy"] = accuracy;
+  out["baseline_accuracy"] = base_accuracy;
+  out["log_loss"] = log_loss(p, scored.y);
+  out["baseline_log_loss"] = model.metadata.at("test_log_loss");
+  out["ece"] = ece;
+  out["baseline_ece"] = base_ece;
+  out["psi"] = psi_json;
+  if (opts.json) {
+    std::cout << out.dump(2) << '\n';
+  } else {
+    std::cout << "drift " << P::name << " vs run " << out["run_id"].template get<std::string>()
+              << " on " << scored.rows.size() << " labelled bars\n"
+              << "  accuracy " << artifact::report_text::fixed(accuracy, 3) << " (baseline "
+              << artifact::report_text::fixed(base_accuracy, 3) << "), ECE "
+              << artifact::report_text::fixed(ece, 3) << " (baseline "
+              << artifact::report_text::fixed(base_ece, 3) << ")\n";
+    for (const auto& [name, value] : psi_json.items())
+      std::cout << "  PSI " << name << " "
+                << artifact::report_text::fixed(value.template get<double>(), 3) << '\n';
+    std::cout << "verdict: " << verdict;
+    for (const auto& r : out["reasons"])
+      std::cout << "\n  - " << r.template get<std::string>();
+    std::cout << '\n';
+  }
+  return retrain_now.empty() ? 0 : static_cast<int>(exit_code::drift_retrain);
+}
+
+}  // namespace mtf::pipeline

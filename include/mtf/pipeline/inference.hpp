@@ -1,0 +1,103 @@
+#pragma once
+/// \file Using the promoted model (SPEC §9): loading it only when its timeframe, policy
+/// fingerprint and feature schema match the binary's, and scoring bars with the same feature
+/// code path as training.
+
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "mtf/artifact/run_store.hpp"
+#include "mtf/pipeline/dataset.hpp"
+#include "mtf/pipeline/promotion.hpp"
+
+namespace mtf::pipeline {
+
+/// A promoted model loaded for policy P.
+template <TimeframePolicy P>
+struct loaded_model {
+  nlohmann::json latest;  ///< the LATEST.json record
+  std::filesystem::path run_dir;
+  policy_stack<P> stack;
+  calibration::calibrator calibrator;
+  nlohmann::json metadata;
+  /// Calibrated probabilities (rows x 3) for feature rows `x`.
+  [[nodiscard]] matrix predict(const matrix& x) const {
+    return calibrator.predict(stack.predict_proba(x));
+  }
+};
+
+namespace inference_detail {
+inline nlohmann::json read_json(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw artifact_error("cannot read " + file.string());
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw artifact_error(file.string() + ": not valid JSON: " + e.what());
+  }
+}
+}  // namespace inference_detail
+
+/// Loads LATEST of `<models>/<tf>` and refuses (artifact_error, exit 4) a model whose timeframe,
+/// policy fingerprint or feature schema differs from the binary's — the "1h bot loaded a
+/// 3-minute model" failure — saying what differs. Warns on stderr when the model was forced.
+template <TimeframePolicy P>
+loaded_model<P> load_promoted(const std::filesystem::path& models) {
+  using inference_detail::read_json;
+  const auto latest = artifact::read_latest(models, P::name);
+  if (!latest)
+    throw artifact_error("no promoted " + std::string(P::name) + " model in " +
+                         (models / std::string(P::name)).string() + " (no LATEST.json)");
+  const auto run_dir = *artifact::latest_run_path(models, P::name);
+  const nlohmann::json metadata = read_json(run_dir / artifact_files::metadata);
+  const nlohmann::json schema = read_json(run_dir / artifact_files::schema);
+  const std::string where = run_dir.string();
+  const std::string tf = metadata.value("timeframe", std::string("?"));
+  if (tf != P::name || latest->value("timeframe", std::string("?")) != P::name)
+    throw artifact_error("refusing " + where + ": it was trained for timeframe " + tf +
+                         ", this binary is " + std::string(P::name));
+  const std::string fingerprint = policy_fingerprint<P>();
+  if (metadata.value("policy_fingerprint", std::string()) != fingerprint ||
+      latest->value("policy_fingerprint", std::string()) != fingerprint)
+    throw artifact_error("refusing " + where + ": it was trained under a different " +
+                         std::string(P::name) + " policy (fingerprint " +
+                         metadata.value("policy_fingerprint", std::string("?")).substr(0, 12) +
+                         " vs this binary's " + fingerprint.substr(0, 12) +
+                         "); retrain with this binary");
+  const auto names = feature_names(P::features);
+  const std::string expected = artifact::feature_schema_hash(names);
+  std::vector<std::string> stored_names = schema.value("names", std::vector<std::string>{});
+  if (artifact::feature_schema_hash(stored_names) != expected ||
+      schema.value("hash", std::string()) != expected ||
+      latest->value("schema_hash", std::string()) != expected)
+    throw artifact_error("refusing " + where + ": its feature schema differs from this binary's (" +
+                         std::to_string(stored_names.size()) + " stored features vs " +
+                         std::to_string(names.size()) + "; hash " +
+                         artifact::feature_schema_hash(stored_names).substr(0, 12) + " vs " +
+                         expected.substr(0, 12) + ")");
+  if (latest->value("forced", false))
+    std::fprintf(stderr,
+                 "*** WARNING: the promoted %s model %s was FORCE-PROMOTED past failed gates ***\n",
+                 std::string(P::name).c_str(), latest->value("run_id", std::string("?")).c_str());
+  return loaded_model<P>{
+      *latest, run_dir, policy_stack<P>::load(run_dir / artifact_files::models_dir),
+      calibration::calibrator::from_json(read_json(run_dir / artifact_files::calibrator)),
+      metadata};
+}
+
+/// Bars of one file for scoring: intake with the per-row checks and resampling, but without the
+/// training minimum of bars (a few recent bars beyond the warm-up are enough).
+template <TimeframePolicy P>
+symbol_input load_recent(const std::filesystem::path& file) {
+  symbol_input s;
+  s.file = file;
+  auto loaded = intake::load_series(file, P::bar_seconds);
+  s.bars = std::move(loaded.bars);
+  s.resampled = loaded.counts;
+  s.quality = intake::check_quality(s.bars, P::data_quality, 1);
+  return s;
+}
+
+}  // namespace mtf::pipeline
