@@ -9,6 +9,8 @@
 #include "mtf/models/stacking.hpp"
 #include "mtf/split/purged_kfold.hpp"
 #include "synthetic_data.hpp"
+#include "timeframes/tf_12h.hpp"
+#include "timeframes/tf_5m.hpp"
 
 using mtf::matrix;
 namespace model = mtf::model;
@@ -175,6 +177,21 @@ TEST_CASE("a single base model without a meta-model predicts with that model",
       model::logistic_regression_model::fit({.C = 0.5}, train.x, train.y, train.w, {});
   CHECK(bit_identical(stack.predict_proba(train.x), direct.predict_proba(train.x)));
   CHECK(stack.stack_scores().per_fold == stack.base_scores(0).per_fold);
+}
+
+TEST_CASE("every shipped policy's model mix instantiates a stack", "[models][stacking]") {
+  using tf_5m = mtf::timeframes::tf_5m;
+  using stack_5m = model::stacked_model<std::remove_cvref_t<decltype(tf_5m::base_models)>,
+                                        std::remove_cvref_t<decltype(tf_5m::meta_model)>>;
+  STATIC_REQUIRE(stack_5m::base_count == 3);
+  STATIC_REQUIRE(stack_5m::has_meta);
+  STATIC_REQUIRE(
+      std::is_same_v<std::tuple_element_t<0, stack_5m::base_tuple>, model::random_forest_model>);
+  using tf_12h = mtf::timeframes::tf_12h;
+  using stack_12h = model::stacked_model<std::remove_cvref_t<decltype(tf_12h::base_models)>,
+                                         std::remove_cvref_t<decltype(tf_12h::meta_model)>>;
+  STATIC_REQUIRE(stack_12h::base_count >= 2);
+  STATIC_REQUIRE(model::FittedModel<model::logistic_regression_model, model::logistic_regression>);
 }
 
 TEST_CASE("stacking rejects inconsistent folds and inputs", "[models][stacking]") {
