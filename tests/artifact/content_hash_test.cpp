@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "mtf/artifact/content_hash.hpp"
-#include "mtf/artifact/run_store.hpp"
+#include "mtf/artifact/run_id.hpp"
 
 using namespace mtf::artifact;
 

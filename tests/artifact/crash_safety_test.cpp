@@ -17,6 +17,7 @@
 
 #include "artifact_test_support.hpp"
 #include "mtf/artifact/posix_file.hpp"
+#include "mtf/artifact/published_run.hpp"
 #include "mtf/artifact/run_lock.hpp"
 #include "mtf/artifact/run_store.hpp"
 

@@ -22,8 +22,8 @@
 ///   extra backup and a `.tmp-*` file.
 /// * Leftover `.tmp-*` entries are removed when the next run_store is opened, which requires
 ///   the timeframe's run_lock: no live run of this timeframe can own them.
-/// * Readers (`read_latest`) refuse, with artifact_error, a LATEST.json that does not parse or
-///   that names a run directory which is missing or incomplete; they never use it silently.
+/// * Readers (`read_latest`, published_run.hpp) refuse, with artifact_error, a LATEST.json
+///   that does not parse or names a missing or incomplete run; they never use it silently.
 
 #include <fcntl.h>
 #include <sys/types.h>
@@ -35,7 +35,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -47,91 +46,22 @@
 #include <vector>
 
 #include "mtf/artifact/atomic_file.hpp"
-#include "mtf/artifact/content_hash.hpp"
 #include "mtf/artifact/fault_hook.hpp"
 #include "mtf/artifact/posix_file.hpp"
+#include "mtf/artifact/published_run.hpp"
+#include "mtf/artifact/run_id.hpp"
 #include "mtf/artifact/run_lock.hpp"
 #include "mtf/core/errors.hpp"
 
 namespace mtf::artifact {
 
-/// The decision recorded in a run's `status` file.
-enum class run_status { promoted, rejected };
-
-/// "promoted" or "rejected".
-[[nodiscard]] inline std::string_view to_string(run_status status) noexcept {
-  return status == run_status::promoted ? "promoted" : "rejected";
-}
-
-/// File names with a fixed meaning in the store.
-inline constexpr std::string_view latest_file_name = "LATEST.json";
-inline constexpr std::string_view status_file_name = "status";
-inline constexpr std::string_view manifest_file_name = "manifest.json";
 /// How many previous LATEST.json files backups/ keeps.
 inline constexpr std::size_t backups_kept = 10;
-
-/// `when` as ISO-8601 UTC to the second, "2026-11-23T14:57:04Z".
-[[nodiscard]] inline std::string format_utc_iso(std::chrono::system_clock::time_point when) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
-
-/// Run id "YYYYMMDDTHHMMSSZ-xxxxxxxx": UTC start time (sorts chronologically) plus the first 8
-/// hex digits of the SHA-256 of `content` (the run's data hash, seed, policy fingerprint...),
-/// so two runs started in the same second differ unless their content is the same; the store
-/// adds a counter suffix for that last case.
-[[nodiscard]] inline std::string make_run_id(std::chrono::system_clock::time_point when,
-                                             std::string_view content) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &utc);
-  return std::string(buffer) + "-" + sha256_hex(content).substr(0, 8);
-}
-
-/// Throws artifact_error unless `run_id` is a safe directory name: 1-128 characters from
-/// [A-Za-z0-9._-], starting with a letter or digit.
-inline void check_run_id(std::string_view run_id) {
-  const auto allowed = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  };
-  const bool ok = !run_id.empty() && run_id.size() <= 128 && std::ranges::all_of(run_id, allowed) &&
-                  run_id.front() != '.' && run_id.front() != '_' && run_id.front() != '-';
-  if (!ok) throw artifact_error("invalid run id '" + std::string(run_id) + "'");
-}
 
 namespace run_store_detail {
 
 inline bool starts_with_temporary_prefix(const std::filesystem::path& p) {
   return p.filename().string().starts_with(temporary_prefix);
-}
-
-/// SHA-256 hex and size of a file's content.
-inline std::pair<std::string, std::uintmax_t> hash_file(const std::filesystem::path& path) {
-  const std::string content = read_file(path);
-  return {sha256_hex(content), content.size()};
-}
-
-inline run_status parse_status(std::string_view text, const std::filesystem::path& path) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-    text.remove_suffix(1);
-  if (text == "promoted") return run_status::promoted;
-  if (text == "rejected") return run_status::rejected;
-  throw artifact_error("'" + path.string() + "' holds '" + std::string(text) +
-                       "', expected 'promoted' or 'rejected'");
-}
-
-inline bool exists_no_throw(const std::filesystem::path& path) {
-  std::error_code ec;
-  const bool present = std::filesystem::exists(path, ec);
-  if (ec) throw artifact_error("cannot stat '" + path.string() + "': " + ec.message());
-  return present;
 }
 
 /// Backup file name "LATEST-<6-digit sequence>-<run id>.json" and its parsed sequence.
@@ -147,103 +77,6 @@ inline std::optional<unsigned long> backup_sequence(const std::filesystem::path&
 }
 
 }  // namespace run_store_detail
-
-/// The status recorded in `<run_dir>/status` (no completeness check). Throws artifact_error
-/// when the file is missing or holds anything but "promoted"/"rejected".
-[[nodiscard]] inline run_status read_run_status(const std::filesystem::path& run_dir) {
-  const auto path = run_dir / status_file_name;
-  return run_store_detail::parse_status(read_file(path), path);
-}
-
-/// Checks that `run_dir` is a complete published run: a valid status file, a manifest that
-/// parses, and every file the manifest lists present with the listed size and SHA-256.
-/// Returns the status; throws artifact_error saying what is missing or different.
-inline run_status verify_run(const std::filesystem::path& run_dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(run_dir, ec)) {
-    throw artifact_error("run directory '" + run_dir.string() + "' does not exist");
-  }
-  const run_status status = read_run_status(run_dir);
-  const fs::path manifest_path = run_dir / manifest_file_name;
-  nlohmann::json manifest;
-  try {
-    manifest = nlohmann::json::parse(read_file(manifest_path));
-  } catch (const nlohmann::json::exception& e) {
-    throw artifact_error("'" + manifest_path.string() + "' is not valid JSON: " + e.what());
-  }
-  if (!manifest.is_object() || !manifest.contains("files") || !manifest["files"].is_array()) {
-    throw artifact_error("'" + manifest_path.string() + "' has no \"files\" list");
-  }
-  for (const auto& entry : manifest["files"]) {
-    if (!entry.is_object() || !entry.contains("path") || !entry["path"].is_string() ||
-        !entry.contains("bytes") || !entry["bytes"].is_number_unsigned() ||
-        !entry.contains("sha256") || !entry["sha256"].is_string()) {
-      throw artifact_error("'" + manifest_path.string() +
-                           "' has a malformed file entry: " + entry.dump());
-    }
-    const fs::path file = run_dir / entry["path"].get<std::string>();
-    if (!fs::is_regular_file(file, ec)) {
-      throw artifact_error("run '" + run_dir.string() + "' is incomplete: '" + file.string() +
-                           "' is missing");
-    }
-    const auto [hash, bytes] = run_store_detail::hash_file(file);
-    if (bytes != entry["bytes"].get<std::uintmax_t>() ||
-        hash != entry["sha256"].get<std::string>()) {
-      throw artifact_error("run '" + run_dir.string() + "' is corrupt: '" + file.string() +
-                           "' differs from its manifest entry");
-    }
-  }
-  return status;
-}
-
-/// Reads `<out>/<tf>/LATEST.json`. Returns nullopt when there is none (nothing promoted yet).
-/// Throws artifact_error when it does not parse, lacks "run_id"/"path", names another
-/// timeframe, or names a run directory that is missing or incomplete (verify_run). The
-/// returned JSON carries every field the writer put in, including extra ones.
-[[nodiscard]] inline std::optional<nlohmann::json> read_latest(const std::filesystem::path& out_dir,
-                                                               std::string_view timeframe) {
-  namespace fs = std::filesystem;
-  check_timeframe_name(timeframe);
-  const fs::path timeframe_dir = out_dir / std::string(timeframe);
-  const fs::path latest_path = timeframe_dir / latest_file_name;
-  if (!run_store_detail::exists_no_throw(latest_path)) return std::nullopt;
-  nlohmann::json latest;
-  try {
-    latest = nlohmann::json::parse(read_file(latest_path));
-  } catch (const nlohmann::json::exception& e) {
-    throw artifact_error("'" + latest_path.string() + "' is not valid JSON: " + e.what());
-  }
-  if (!latest.is_object() || !latest.contains("run_id") || !latest["run_id"].is_string() ||
-      !latest.contains("path") || !latest["path"].is_string()) {
-    throw artifact_error("'" + latest_path.string() + "' lacks the string fields run_id and path");
-  }
-  if (!latest.contains("timeframe") || latest["timeframe"] != std::string(timeframe)) {
-    throw artifact_error("'" + latest_path.string() + "' is for timeframe " +
-                         (latest.contains("timeframe") ? latest["timeframe"].dump() : "(none)") +
-                         ", not " + std::string(timeframe));
-  }
-  fs::path run_dir = latest["path"].get<std::string>();
-  if (run_dir.is_relative()) run_dir = timeframe_dir / run_dir;
-  try {
-    verify_run(run_dir);
-  } catch (const artifact_error& e) {
-    throw artifact_error("'" + latest_path.string() + "' names run " + latest["run_id"].dump() +
-                         " which cannot be used: " + e.what());
-  }
-  return latest;
-}
-
-/// Directory of the run LATEST.json names (verified complete), or nullopt when nothing has
-/// been promoted. Throws like read_latest.
-[[nodiscard]] inline std::optional<std::filesystem::path> latest_run_path(
-    const std::filesystem::path& out_dir, std::string_view timeframe) {
-  const auto latest = read_latest(out_dir, timeframe);
-  if (!latest) return std::nullopt;
-  std::filesystem::path run_dir = (*latest)["path"].get<std::string>();
-  if (run_dir.is_relative()) run_dir = out_dir / std::string(timeframe) / run_dir;
-  return run_dir;
-}
 
 /// Writer of one timeframe's artifact store; see the file comment for the layout and the
 /// crash-safety argument. Needs the timeframe's run_lock (it must outlive the store), so two
@@ -295,7 +128,7 @@ class run_store {
       throw artifact_error("run " + staged_id_ + " is still being written; publish it first");
     }
     std::string id(run_id);
-    for (int counter = 2; run_store_detail::exists_no_throw(dir_ / "runs" / id); ++counter) {
+    for (int counter = 2; published_run_detail::exists_no_throw(dir_ / "runs" / id); ++counter) {
       id = std::string(run_id) + "-" + std::to_string(counter);
     }
     const fs::path staging =
@@ -375,7 +208,7 @@ class run_store {
       }
       before_step(hook_, "fsync " + relative);
       fsync_file(file);
-      const auto [hash, bytes] = run_store_detail::hash_file(file);
+      const auto [hash, bytes] = published_run_detail::hash_file(file);
       listed.push_back({{"path", relative}, {"bytes", bytes}, {"sha256", hash}});
     }
     const nlohmann::json manifest{{"run_id", staged_id_},
@@ -466,7 +299,7 @@ class run_store {
     }
 
     const fs::path latest_path = dir_ / latest_file_name;
-    if (run_store_detail::exists_no_throw(latest_path)) {
+    if (published_run_detail::exists_no_throw(latest_path)) {
       before_step(hook_, "backup LATEST.json");
       const std::string previous = read_file(latest_path);
       std::string previous_id = "unknown";
