@@ -11,4 +11,5 @@ add_custom_target(policy_docs
   COMMAND ${CMAKE_COMMAND} -DOUT=${PROJECT_SOURCE_DIR}/docs/policies.md
           "-DBINARIES=${_mtf_bin_files}" -P ${PROJECT_SOURCE_DIR}/cmake/GeneratePolicyDocs.cmake
   DEPENDS ${_mtf_bins}
-  COMMENT "Regenerating docs/policies.md from the retrain binaries")
+  COMMENT "Regenerating docs/policies.md from the retrain binaries"
+  VERBATIM)

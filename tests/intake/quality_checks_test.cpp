@@ -112,7 +112,7 @@ TEST_CASE("each share above its threshold is fatal and says which, the share and
   CHECK(measure_quality(s, quality_spec{}, 8).fatal_reasons.size() == 4);
 }
 
-TEST_CASE("a share equal to its threshold passes; only exceeding it is fatal",
+TEST_CASE("a share equal to its threshold passes and only exceeding it is fatal",
           "[intake][quality]") {
   auto spec = permissive();
   spec.max_gap_share = 5.0 / 12.0;

@@ -33,13 +33,13 @@ TEST_CASE("policy label inputs use the policy's horizon and volatility window", 
   CHECK(in24.vol_warmup_bars == 20);
   CHECK(in24.past_data_end_bars == 5);
   CHECK_FALSE(in24.has_efficiency_ratio());
-  // tf_12h: regime labeler, horizon 4, vol_window 14, er_min 0.25.
+  // tf_12h: regime labeler, horizon 4, vol_window 14, er_min from the policy.
   const auto in12 =
       mtf::compute_policy_label_inputs<mtf::timeframes::tf_12h>(daily_series(100, 43'200));
   CHECK(in12.vol_warmup_bars == 14);
   CHECK(in12.past_data_end_bars == 4);
   CHECK(in12.has_efficiency_ratio());
-  CHECK(in12.er_min == 0.25);
+  CHECK(in12.er_min == mtf::timeframes::tf_12h::labeler.er_min);
 }
 
 TEST_CASE("policy label inputs refuse a series of another bar length", "[labels]") {

@@ -92,7 +92,7 @@ TEST_CASE("a zero-volatility bar with a move is directional for every k", "[labe
   CHECK(mtf::assign_labels(in, 1e6)[2] == mtf::class_up);
 }
 
-TEST_CASE("a regime er_min outside [0, 1] is rejected", "[labels]") {
+TEST_CASE("a regime er_min outside 0..1 is rejected", "[labels]") {
   const std::vector<double> close{1, 2, 3, 4};
   CHECK_THROWS_AS(
       mtf::compute_label_inputs(close, 1, mtf::label::regime{.vol_window = 2, .er_min = 1.5}),

@@ -4,7 +4,7 @@
 
 #include "mtf/validation/histogram.hpp"
 
-TEST_CASE("histogram bins are [lo, hi) with the upper edge in the last bin", "[histogram]") {
+TEST_CASE("histogram bins are half-open, closed below, with the upper edge in the last bin", "[histogram]") {
   const std::vector<double> values{0.0, 0.1, 0.24, 0.25, 0.5, 0.74, 0.75, 0.99, 1.0};
   const auto h =
       mtf::validation::make_histogram("confidence", values, 4, 0.0, 1.0, {{"conf_min", 0.6}});
@@ -13,7 +13,7 @@ TEST_CASE("histogram bins are [lo, hi) with the upper edge in the last bin", "[h
   CHECK(h.markers[0].value == 0.6);
 }
 
-TEST_CASE("histogram values outside the range land in the end bins; NaN throws", "[histogram]") {
+TEST_CASE("histogram values outside the range land in the end bins and NaN throws", "[histogram]") {
   const std::vector<double> values{-0.5, 2.0};
   const auto h = mtf::validation::make_histogram("alpha", values, 2, 0.0, 1.0);
   CHECK(h.counts == std::vector<std::size_t>{1, 1});

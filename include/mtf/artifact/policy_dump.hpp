@@ -4,7 +4,7 @@
 /// every artifact (a model trained under a different policy is refused at load time).
 
 #include <boost/hana/for_each.hpp>
-#include <cstdio>
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -16,14 +16,11 @@
 namespace mtf {
 
 namespace policy_dump_detail {
-/// Shortest round-trip text of a double ("0.1", "25000", "0.632").
+/// Shortest text that reads back as the same double ("0.1", "25000", "0.632", "1e-06").
 inline std::string num(double v) {
   char buf[32];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
+  const auto result = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, result.ptr);
 }
 template <class Array>
 std::string join(const Array& values) {
@@ -138,7 +135,8 @@ std::vector<std::pair<std::string, std::string>> policy_rows() {
   add("calibration", std::string(calibration_name(P::calibration.preferred)) +
                          " (temperature below " +
                          num(static_cast<double>(P::calibration.min_isotonic_rows)) +
-                         " rows, floor " + num(P::calibration.probability_floor) + ")");
+                         " rows or when it loses a " + num(P::calibration.check_folds) +
+                         "-fold check, floor " + num(P::calibration.probability_floor) + ")");
   add("split train/calibration/test",
       num(P::split.train) + " / " + num(P::split.calibration) + " / " + num(P::split.test));
   add("out-of-fold folds (purge = horizon)", num(P::split.folds));
