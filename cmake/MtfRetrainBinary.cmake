@@ -21,10 +21,21 @@ function(mtf_add_retrain_binary name)
     message(FATAL_ERROR "mtf_add_retrain_binary(${name}): policy header ${ARG_HEADER} not found")
   endif()
   add_executable(${name} "${MTF_APPS_DIR}/retrain_main.cpp")
+  # The commit recorded in every artifact's metadata.json (configure-time; "unknown" outside git).
+  if(NOT DEFINED MTF_GIT_COMMIT)
+    execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
+                    OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET
+                    RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0 OR commit STREQUAL "")
+      set(commit "unknown")
+    endif()
+    set(MTF_GIT_COMMIT "${commit}" CACHE INTERNAL "commit recorded in artifacts")
+  endif()
   target_compile_definitions(${name} PRIVATE MTF_POLICY_HEADER="${header}"
                                              MTF_POLICY_TYPE=${ARG_POLICY}
                                              MTF_BINARY_NAME="${name}"
-                                             MTF_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+                                             MTF_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                                             MTF_GIT_COMMIT="${MTF_GIT_COMMIT}")
   find_package(CLI11 CONFIG REQUIRED)
   find_package(Threads REQUIRED)
   target_link_libraries(${name} PRIVATE mtf::models mtf::timeframes CLI11::CLI11 Threads::Threads)
