@@ -1,0 +1,155 @@
+// The streaming scorer against the batch scoring path of `retrain_<tf> predict`
+// (calibrator.predict(stack.predict_proba(rows of compute_feature_matrix))) over a long
+// random-walk series: for every bar after the warm-up, the same probabilities, confidence,
+// alpha, direction, eligibility and tier. Stacks are small versions of the policies' model mixes
+// (same model kinds and meta-model, fewer and shallower trees) fitted on the series itself, so
+// the test runs in seconds.
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+#include "feature_test_support.hpp"
+#include "mtf/calibration/calibrator.hpp"
+#include "mtf/features/feature_matrix.hpp"
+#include "mtf/pipeline/streaming_scorer.hpp"
+#include "mtf/split/purged_kfold.hpp"
+#include "timeframes/tf_12h.hpp"
+#include "timeframes/tf_5m.hpp"
+
+namespace {
+
+/// tf_5m with a small model mix of the same kinds (random forest, gradient boosting, logistic
+/// regression, logistic meta-model).
+struct small_5m : mtf::timeframes::tf_5m {
+  static constexpr auto base_models = boost::hana::make_tuple(
+      mtf::model::random_forest{.trees = 12, .max_depth = 5, .min_leaf = 20},
+      mtf::model::gradient_boosting{.rounds = 15, .max_depth = 4, .eta = 0.3},
+      mtf::model::logistic_regression{.C = 0.1});
+};
+static_assert(mtf::TimeframePolicy<small_5m>);
+
+/// tf_12h with a small random forest and its logistic regression.
+struct small_12h : mtf::timeframes::tf_12h {
+  static constexpr auto base_models = boost::hana::make_tuple(
+      mtf::model::random_forest{.trees = 10, .max_depth = 6, .min_leaf = 10},
+      mtf::model::logistic_regression{.C = 0.1});
+};
+static_assert(mtf::TimeframePolicy<small_12h>);
+
+/// Rows [begin, end) of a matrix.
+mtf::matrix rows_of(const mtf::matrix& x, std::size_t begin, std::size_t end) {
+  std::vector<std::size_t> rows(end - begin);
+  std::iota(rows.begin(), rows.end(), begin);
+  return mtf::model::gather_rows(x, rows);
+}
+
+/// Down / neutral / up by the return over the next `horizon` bars against +-threshold.
+std::vector<int> future_return_labels(const mtf::bar_series& bars, std::size_t begin,
+                                      std::size_t end, int horizon, double threshold) {
+  std::vector<int> y;
+  for (std::size_t t = begin; t < end; ++t) {
+    const double r = std::log(bars.close[t + static_cast<std::size_t>(horizon)] / bars.close[t]);
+    y.push_back(r < -threshold ? 0 : (r > threshold ? 2 : 1));
+  }
+  return y;
+}
+
+/// Fits a stack of P on `train_rows` rows after the warm-up and a calibrator (P's spec) on the
+/// next `calibration_rows` rows, streams every bar and compares each scored bar with the batch
+/// path. Returns the number of bars compared.
+template <class P>
+std::size_t check_streaming_equals_batch(std::uint64_t seed, std::size_t bars_count,
+                                         std::size_t train_rows, std::size_t calibration_rows) {
+  INFO("seed " << seed);
+  const auto bars = mtf::test::random_walk_bars(bars_count, seed, 0.0, 0.01);
+  const mtf::matrix x_all = mtf::compute_feature_matrix(P::features, bars);
+  const std::size_t first = mtf::first_complete_row(x_all);
+  const std::size_t train_end = first + train_rows;
+  const std::size_t calibration_end = train_end + calibration_rows;
+  REQUIRE(calibration_end + P::horizon < bars.size());
+
+  const double threshold = 0.3 * 0.01 * std::sqrt(static_cast<double>(P::horizon));
+  const auto y_train = future_return_labels(bars, first, train_end, P::horizon, threshold);
+  const std::vector<std::int64_t> times(bars.timestamp.begin() + first,
+                                        bars.timestamp.begin() + train_end);
+  const std::int64_t purge = P::horizon * bars.bar_seconds;
+  const auto folds = mtf::split::purged_kfold(times, 3, purge);
+  const mtf::model::fit_context ctx{
+      .seed = seed, .threads = 1, .row_times = times, .purge_seconds = purge};
+  const auto stack = mtf::model::fit_stack(
+      P::base_models, P::meta_model, rows_of(x_all, first, train_end), y_train, {}, ctx, folds);
+  const auto y_calibration =
+      future_return_labels(bars, train_end, calibration_end, P::horizon, threshold);
+  const auto calibrator =
+      mtf::calibration::fit_calibrator(
+          P::calibration, stack.predict_proba(rows_of(x_all, train_end, calibration_end)),
+          y_calibration)
+          .model;
+
+  // The batch path of `predict`: every complete row at once.
+  const mtf::matrix p_batch =
+      calibrator.predict(stack.predict_proba(rows_of(x_all, first, bars.size())));
+  const auto sig = mtf::validation::compute_signals(p_batch, P::trade_gate);
+
+  mtf::pipeline::streaming_scorer<P> scorer(stack, calibrator);
+  std::size_t compared = 0, mismatches = 0;
+  std::array<std::size_t, 3> directions{};
+  for (std::size_t t = 0; t < bars.size(); ++t) {
+    const auto scored = scorer.score(mtf::streaming::bar_at(bars, t));
+    if (t < first) {
+      REQUIRE_FALSE(scored.has_value());
+      continue;
+    }
+    REQUIRE(scored.has_value());
+    const std::size_t i = t - first;
+    const bool same = mtf::test::same_bits(scored->p_down, p_batch(i, 0)) &&
+                      mtf::test::same_bits(scored->p_neutral, p_batch(i, 1)) &&
+                      mtf::test::same_bits(scored->p_up, p_batch(i, 2)) &&
+                      mtf::test::same_bits(scored->confidence, sig.confidence[i]) &&
+                      mtf::test::same_bits(scored->alpha, sig.alpha[i]) &&
+                      scored->direction == sig.direction[i] &&
+                      scored->eligible == static_cast<bool>(sig.eligible[i]) &&
+                      scored->tier == mtf::pipeline::confidence_tier<P>(sig.confidence[i]) &&
+                      scored->timestamp == bars.timestamp[t];
+    if (!same && mismatches++ < 5)
+      UNSCOPED_INFO("bar " << t << ": streaming " << scored->p_down << ' ' << scored->p_neutral
+                           << ' ' << scored->p_up << " batch " << p_batch(i, 0) << ' '
+                           << p_batch(i, 1) << ' ' << p_batch(i, 2));
+    ++directions[static_cast<std::size_t>(scored->direction)];
+    ++compared;
+  }
+  CHECK(mismatches == 0);
+  // The model must say something (not one constant class), or the comparison would be weak.
+  CHECK(std::count_if(directions.begin(), directions.end(), [](std::size_t n) { return n > 0; }) >=
+        2);
+  return compared;
+}
+
+}  // namespace
+
+TEST_CASE("the streaming scorer gives the batch predict numbers for every bar (5m mix)",
+          "[features][streaming][scorer]") {
+  CHECK(check_streaming_equals_batch<small_5m>(81, 6'000, 1'500, 1'200) > 5'000);
+}
+
+TEST_CASE("the streaming scorer gives the batch predict numbers for every bar (12h mix)",
+          "[features][streaming][scorer]") {
+  CHECK(check_streaming_equals_batch<small_12h>(82, 4'000, 800, 400) > 3'500);
+}
+
+TEST_CASE("the streaming scorer names tiers and directions as predict does",
+          "[features][streaming][scorer]") {
+  using P = mtf::timeframes::tf_5m;  // tiers 0.60 / 0.65 / 0.80
+  CHECK(mtf::pipeline::confidence_tier<P>(0.59) == "none");
+  CHECK(mtf::pipeline::confidence_tier<P>(0.60) == "low");
+  CHECK(mtf::pipeline::confidence_tier<P>(0.65) == "medium");
+  CHECK(mtf::pipeline::confidence_tier<P>(0.80) == "high");
+  mtf::pipeline::scored_bar s;
+  s.direction = 0;
+  CHECK(s.direction_name() == "down");
+  s.direction = 2;
+  CHECK(s.direction_name() == "up");
+}
