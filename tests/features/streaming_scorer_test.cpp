@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <random>
 #include <vector>
 
 #include "feature_test_support.hpp"
@@ -94,32 +95,43 @@ std::size_t check_streaming_equals_batch(std::uint64_t seed, std::size_t bars_co
       calibrator.predict(stack.predict_proba(rows_of(x_all, first, bars.size())));
   const auto sig = mtf::validation::compute_signals(p_batch, P::trade_gate);
 
-  mtf::pipeline::streaming_scorer<P> scorer(stack, calibrator);
+  // Both tree evaluations: the native walker and xgboost's own predictor.
+  mtf::pipeline::streaming_scorer<P> native(stack, calibrator);
+  mtf::pipeline::streaming_scorer<P> library(stack, calibrator,
+                                             mtf::pipeline::tree_evaluation::library);
+  CHECK(native.native_base(0));
+  CHECK_FALSE(library.native_base(0));
   std::size_t compared = 0, mismatches = 0;
   std::array<std::size_t, 3> directions{};
   for (std::size_t t = 0; t < bars.size(); ++t) {
-    const auto scored = scorer.score(mtf::streaming::bar_at(bars, t));
-    if (t < first) {
-      REQUIRE_FALSE(scored.has_value());
-      continue;
+    const auto bar = mtf::streaming::bar_at(bars, t);
+    for (auto* scorer : {&native, &library}) {
+      const auto scored = scorer->score(bar);
+      if (t < first) {
+        REQUIRE_FALSE(scored.has_value());
+        continue;
+      }
+      REQUIRE(scored.has_value());
+      const std::size_t i = t - first;
+      const bool same = mtf::test::same_bits(scored->p_down, p_batch(i, 0)) &&
+                        mtf::test::same_bits(scored->p_neutral, p_batch(i, 1)) &&
+                        mtf::test::same_bits(scored->p_up, p_batch(i, 2)) &&
+                        mtf::test::same_bits(scored->confidence, sig.confidence[i]) &&
+                        mtf::test::same_bits(scored->alpha, sig.alpha[i]) &&
+                        scored->direction == sig.direction[i] &&
+                        scored->eligible == static_cast<bool>(sig.eligible[i]) &&
+                        scored->tier == mtf::pipeline::confidence_tier<P>(sig.confidence[i]) &&
+                        scored->timestamp == bars.timestamp[t];
+      if (!same && mismatches++ < 5)
+        UNSCOPED_INFO("bar " << t << (scorer == &native ? " native" : " library") << ": streaming "
+                             << scored->p_down << ' ' << scored->p_neutral << ' ' << scored->p_up
+                             << " batch " << p_batch(i, 0) << ' ' << p_batch(i, 1) << ' '
+                             << p_batch(i, 2));
+      if (scorer == &native) {
+        ++directions[static_cast<std::size_t>(scored->direction)];
+        ++compared;
+      }
     }
-    REQUIRE(scored.has_value());
-    const std::size_t i = t - first;
-    const bool same = mtf::test::same_bits(scored->p_down, p_batch(i, 0)) &&
-                      mtf::test::same_bits(scored->p_neutral, p_batch(i, 1)) &&
-                      mtf::test::same_bits(scored->p_up, p_batch(i, 2)) &&
-                      mtf::test::same_bits(scored->confidence, sig.confidence[i]) &&
-                      mtf::test::same_bits(scored->alpha, sig.alpha[i]) &&
-                      scored->direction == sig.direction[i] &&
-                      scored->eligible == static_cast<bool>(sig.eligible[i]) &&
-                      scored->tier == mtf::pipeline::confidence_tier<P>(sig.confidence[i]) &&
-                      scored->timestamp == bars.timestamp[t];
-    if (!same && mismatches++ < 5)
-      UNSCOPED_INFO("bar " << t << ": streaming " << scored->p_down << ' ' << scored->p_neutral
-                           << ' ' << scored->p_up << " batch " << p_batch(i, 0) << ' '
-                           << p_batch(i, 1) << ' ' << p_batch(i, 2));
-    ++directions[static_cast<std::size_t>(scored->direction)];
-    ++compared;
   }
   CHECK(mismatches == 0);
   // The model must say something (not one constant class), or the comparison would be weak.
@@ -138,6 +150,92 @@ TEST_CASE("the streaming scorer gives the batch predict numbers for every bar (5
 TEST_CASE("the streaming scorer gives the batch predict numbers for every bar (12h mix)",
           "[features][streaming][scorer]") {
   CHECK(check_streaming_equals_batch<small_12h>(82, 4'000, 800, 400) > 3'500);
+}
+
+TEST_CASE("the native forest predicts xgboost's probabilities bit for bit",
+          "[features][streaming][scorer]") {
+  // Policy-sized forests (tf_5m's random forest and gradient boosting) on synthetic rows with a
+  // planted signal, plus rows far outside the training range.
+  const std::uint64_t seed = 91;
+  INFO("seed " << seed);
+  constexpr std::size_t rows = 4'000, columns = 17;
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  mtf::matrix x(std::array<std::size_t, 2>{rows, columns});
+  std::vector<int> y(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < columns; ++j)
+      x(i, j) = normal(rng) * (j == 5 ? 1e-4 : 1.0);  // one tiny-scaled column: float splits
+    const double latent = x(i, 0) - 0.5 * x(i, 3) + 2e3 * x(i, 5) + normal(rng);
+    y[i] = latent < -0.5 ? 0 : (latent > 0.5 ? 2 : 1);
+  }
+  const mtf::model::fit_context ctx{.seed = seed, .threads = 1};
+  const auto forest = mtf::model::random_forest_model::fit(
+      {.trees = 50, .max_depth = 8, .min_leaf = 20}, x, y, {}, ctx);
+  const auto boosted = mtf::model::gradient_boosting_model::fit(
+      {.rounds = 60, .max_depth = 6, .eta = 0.1}, x, y, {}, ctx);
+  mtf::matrix probe(std::array<std::size_t, 2>{rows, columns});
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < columns; ++j)
+      probe(i, j) = normal(rng) * (i % 10 == 0 ? 50.0 : 1.0) * (j == 5 ? 1e-4 : 1.0);
+  for (const auto* trees : {&forest.trees(), &boosted.trees()}) {
+    const auto native = mtf::pipeline::native_softprob_forest::from_booster(trees->booster());
+    CHECK(native.features() == columns);
+    CHECK(native.tree_count() ==
+          (trees == &forest.trees() ? 150u : 3u * static_cast<unsigned>(boosted.rounds())));
+    const mtf::matrix expected = trees->predict_proba(probe);
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < rows; ++i) {
+      const auto p = native.predict(std::span<const double>(&probe(i, 0), columns));
+      for (std::size_t k = 0; k < 3; ++k)
+        mismatches += mtf::test::same_bits(p[k], expected(i, k)) ? 0 : 1;
+    }
+    CHECK(mismatches == 0);
+  }
+}
+
+TEST_CASE("the native forest refuses models outside its scope", "[features][streaming][scorer]") {
+  nlohmann::json model = {
+      {"learner",
+       {{"objective", {{"name", "multi:softmax"}}},
+        {"learner_model_param", {{"num_class", "3"}, {"base_score", "5E-1"}, {"num_feature", "2"}}},
+        {"gradient_booster",
+         {{"name", "gbtree"},
+          {"model",
+           {{"trees", nlohmann::json::array()}, {"tree_info", nlohmann::json::array()}}}}}}}};
+  using mtf::pipeline::native_softprob_forest;
+  CHECK_THROWS_WITH(native_softprob_forest::from_json(model), Catch::Contains("multi:softprob"));
+  model["learner"]["objective"]["name"] = "multi:softprob";
+  CHECK_NOTHROW(native_softprob_forest::from_json(model));
+  // One stump whose split reads feature 7 of a 2-feature model.
+  model["learner"]["gradient_booster"]["model"]["trees"].push_back(
+      {{"left_children", {1, -1, -1}},
+       {"right_children", {2, -1, -1}},
+       {"split_indices", {7, 0, 0}},
+       {"split_conditions", {0.5, -1.0, 1.0}},
+       {"default_left", {1, 0, 0}},
+       {"split_type", {0, 0, 0}}});
+  model["learner"]["gradient_booster"]["model"]["tree_info"].push_back(0);
+  CHECK_THROWS_WITH(native_softprob_forest::from_json(model), Catch::Contains("feature range"));
+  auto& tree = model["learner"]["gradient_booster"]["model"]["trees"][0];
+  tree["split_indices"] = {1, 0, 0};
+  const auto stump = native_softprob_forest::from_json(model);
+  // Hand-computed: margins (0.5 + leaf, 0.5, 0.5); softmax of (0.5 -+ 1, 0.5, 0.5).
+  const double low[] = {0.0, 0.2};
+  const auto p = stump.predict(low);
+  const double e = std::exp(-1.0);
+  CHECK(p[0] == Approx(e / (e + 2.0)).epsilon(1e-6));
+  CHECK(p[1] == Approx(1.0 / (e + 2.0)).epsilon(1e-6));
+  const double nan_row[] = {0.0, std::nan("")};  // default_left: the left leaf
+  CHECK(stump.predict(nan_row)[0] == p[0]);
+  const double high[] = {0.0, 0.9};
+  CHECK(stump.predict(high)[0] == Approx(std::exp(1.0) / (std::exp(1.0) + 2.0)).epsilon(1e-6));
+  CHECK_THROWS_AS(stump.predict(std::span<const double>(high, 1)), mtf::model_error);
+  tree["split_type"] = {1, 0, 0};
+  CHECK_THROWS_WITH(native_softprob_forest::from_json(model), Catch::Contains("categorical"));
+  tree["split_type"] = {0, 0, 0};
+  tree["right_children"] = {0, -1, -1};
+  CHECK_THROWS_WITH(native_softprob_forest::from_json(model), Catch::Contains("precedes"));
 }
 
 TEST_CASE("the streaming scorer names tiers and directions as predict does",
