@@ -12,6 +12,7 @@
 
 #include "mtf/features/feature_matrix.hpp"
 #include "mtf/policy/timeframe_policy.hpp"
+#include "mtf/validation/gate_evaluation.hpp"
 
 namespace mtf {
 
@@ -37,19 +38,6 @@ inline std::string at_least(double v) {
 }
 inline std::string share_above(const gates::share_above& s) {
   return "≥ " + num(s.min_share) + " at " + num(s.threshold);
-}
-inline const char* activity_name(gates::activity_metric m) {
-  switch (m) {
-    case gates::activity_metric::backtest_trades_per_day:
-      return "backtest trades/day";
-    case gates::activity_metric::eligible_signals_per_day:
-      return "eligible signals/day";
-    case gates::activity_metric::regime_changes_per_week:
-      return "regime changes/week";
-    case gates::activity_metric::direction_changes_per_month:
-      return "direction changes/month";
-  }
-  return "?";
 }
 inline const char* calibration_name(calibration::method m) {
   switch (m) {
@@ -151,8 +139,8 @@ std::vector<std::pair<std::string, std::string>> policy_rows() {
   add("gate: share with alpha ≥ a", g.alpha_share ? share_above(*g.alpha_share) : "—");
   add("gate: eligibility share", g.eligible_share_min ? at_least(*g.eligible_share_min) : "—");
   add("gate: non-neutral share", at_least(g.non_neutral_min));
-  add("gate: activity",
-      num(g.activity.min) + "–" + num(g.activity.max) + " " + activity_name(g.activity.metric));
+  add("gate: activity", num(g.activity.min) + "–" + num(g.activity.max) + " " +
+                            std::string(validation::activity_metric_name(g.activity.metric)));
   add("gate: confidence std (not constant)", at_least(g.confidence_std_min));
   add("gate: calibration held (log-loss tolerance)", num(g.calibration_tolerance));
   add("gate: backtest Sharpe after costs", "> " + num(g.sharpe_min));

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "mtf/backtest/backtest.hpp"
+#include "mtf/intake/timestamp.hpp"
 #include "mtf/validation/classification_metrics.hpp"
 #include "mtf/validation/gate_evaluation.hpp"
 #include "mtf/validation/histogram.hpp"
@@ -209,26 +210,11 @@ inline std::string percent(double share) {
 inline std::string basis_points(double r) {
   return std::isfinite(r) ? fixed(1e4 * r, 1) + " bp" : "-";
 }
-/// Epoch seconds as "YYYY-MM-DD HH:MM" UTC (proleptic Gregorian, civil_from_days of
-/// H. Hinnant's date algorithms, so no time-zone database or gmtime is involved).
+/// Epoch seconds as "YYYY-MM-DD HH:MM" UTC (no time-zone database involved).
 inline std::string utc_minutes(std::int64_t epoch_seconds) {
-  std::int64_t days = epoch_seconds / 86400, seconds = epoch_seconds % 86400;
-  if (seconds < 0) seconds += 86400, --days;
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char buffer[96];  // room for any 64-bit year: the compiler checks the worst case
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02lld-%02lld %02lld:%02lld",
-                static_cast<long long>(year), static_cast<long long>(month),
-                static_cast<long long>(day), static_cast<long long>(seconds / 3600),
-                static_cast<long long>(seconds % 3600 / 60));
-  return buffer;
+  std::string iso = intake::format_iso8601(epoch_seconds);  // YYYY-MM-DDTHH:MM:SSZ
+  iso[10] = ' ';
+  return iso.substr(0, 16);
 }
 }  // namespace report_text
 

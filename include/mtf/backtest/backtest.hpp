@@ -217,8 +217,8 @@ inline backtest_result run_backtest(const validation::signals& sig,
   std::vector<detail::planned_trade> plan;
   for (std::size_t i = 0; i < n && i + horizon <= last;) {
     const int d = sig.direction[i];
-    if (sig.eligible[i] && d != validation::class_neutral) {
-      plan.push_back({i, i + horizon, d == validation::class_up ? 1 : -1});
+    if (sig.eligible[i] && d != class_neutral) {
+      plan.push_back({i, i + horizon, d == class_up ? 1 : -1});
       i += horizon;  // the exit bar may open the next trade; bars in between cannot
     } else {
       ++i;

@@ -91,13 +91,7 @@ loaded_model<P> load_promoted(const std::filesystem::path& models) {
 /// training minimum of bars (a few recent bars beyond the warm-up are enough).
 template <TimeframePolicy P>
 symbol_input load_recent(const std::filesystem::path& file) {
-  symbol_input s;
-  s.file = file;
-  auto loaded = intake::load_series(file, P::bar_seconds);
-  s.bars = std::move(loaded.bars);
-  s.resampled = loaded.counts;
-  s.quality = intake::check_quality(s.bars, P::data_quality, 1);
-  return s;
+  return load_symbol<P>(file, 1);
 }
 
 }  // namespace mtf::pipeline

@@ -12,15 +12,11 @@
 #include <vector>
 
 #include "mtf/core/xtensor.hpp"
+#include "mtf/labels/label_classes.hpp"
 #include "mtf/validation/gate_table.hpp"
 #include "mtf/validation/input_error.hpp"
 
 namespace mtf::validation {
-
-/// Class indices used everywhere in mtf (SPEC §6).
-inline constexpr int class_down = 0;
-inline constexpr int class_neutral = 1;
-inline constexpr int class_up = 2;
 
 /// Days in the "month" of the per-month rates; the same 30 that
 /// `max_achievable_activity` in mtf/policy/timeframe_policy.hpp uses.
