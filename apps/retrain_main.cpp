@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -55,9 +56,20 @@ void add_common(CLI::App& cmd, mtf::pipeline::common_options& o, bool data_requi
       ->capture_default_str();
 }
 
+// xgboost's OpenMP workers spin-wait by default (OMP_WAIT_POLICY=ACTIVE). With the cores shared
+// with anything else that is ruinous: retrain_24h measured 20-55 s instead of 1.7 s under load.
+// libgomp reads the variable when it is loaded, before main, so the binary sets it and re-executes
+// itself once; an explicit OMP_WAIT_POLICY from the operator is respected.
+void prefer_passive_openmp(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  if (::setenv("OMP_WAIT_POLICY", "PASSIVE", 1) != 0) return;
+  ::execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  prefer_passive_openmp(argv);
   // `train` is the default subcommand: `retrain_5m --data x.csv` means `retrain_5m train ...`.
   std::vector<std::string> args(argv + 1, argv + argc);
   static const std::vector<std::string> subcommands = {"train",    "features", "predict",
