@@ -12,7 +12,8 @@
 // Latency: the scorer is seeded with every bar before the test split, then each iteration scores
 // the next bar of the test split (one iteration per test bar, each bar scored once). Every
 // iteration is timed on its own; the counters report the median and the 99th percentile (us)
-// over those samples. Run:
+// over those samples. score_one_bar/<tf>/0 evaluates the xgboost trees natively (the scorer's
+// default), /1 through xgboost's predictor. Run:
 //   OMP_WAIT_POLICY=PASSIVE build/benchmarks/bench_scoring
 #include <benchmark/benchmark.h>
 
@@ -63,7 +64,9 @@ std::filesystem::path bundled_file() {
 
 template <class P>
 const trained_policy<P>& trained() {
-  static const std::unique_ptr<trained_policy<P>> model = [] {
+  // Deliberately never destroyed: freeing xgboost boosters from a static destructor at exit runs
+  // after xgboost's own static state is gone (it crashed), and the process ends anyway.
+  static const trained_policy<P>* const model = [] {
     auto out = std::make_unique<trained_policy<P>>();
     out->bars = mtf::intake::load_series(bundled_file<P>(), P::bar_seconds).bars;
     mtf::pipeline::symbol_input input;
@@ -105,7 +108,7 @@ const trained_policy<P>& trained() {
         mtf::calibration::fit_calibrator(P::calibration, out->stack->predict_proba(x_cal), y_cal)
             .model);
     out->test_first_bar = rows.bar[seg.test.begin];
-    return out;
+    return out.release();
   }();
   return *model;
 }
@@ -130,11 +133,14 @@ std::size_t test_bars() {
   return m.bars.size() - m.test_first_bar;
 }
 
-/// Streaming features + stack + calibration + signal for one new bar.
+/// Streaming features + stack + calibration + signal for one new bar, the xgboost models
+/// evaluated natively (the default) or by xgboost (state.range(0) == 1).
 template <class P>
 void BM_score_one_bar(benchmark::State& state) {
   const auto& m = trained<P>();
-  mtf::pipeline::streaming_scorer<P> scorer(*m.stack, *m.calibrator);
+  const auto evaluation = state.range(0) == 1 ? mtf::pipeline::tree_evaluation::library
+                                              : mtf::pipeline::tree_evaluation::native;
+  mtf::pipeline::streaming_scorer<P> scorer(*m.stack, *m.calibrator, evaluation);
   for (std::size_t i = 0; i < m.test_first_bar; ++i)
     scorer.score(mtf::streaming::bar_at(m.bars, i));  // warm-up and history (also scored)
   std::vector<double> ns;
@@ -151,7 +157,8 @@ void BM_score_one_bar(benchmark::State& state) {
     ns.push_back(elapsed);
   }
   report_percentiles(state, ns);
-  state.SetLabel(std::string(P::name) + ", trained on " + std::to_string(m.train_rows) + " rows");
+  state.SetLabel(std::string(P::name) + (state.range(0) == 1 ? " xgboost" : " native") +
+                 " trees, trained on " + std::to_string(m.train_rows) + " rows");
 }
 
 /// The streaming feature row alone for one new bar.
@@ -181,8 +188,8 @@ void BM_features_one_bar(benchmark::State& state) {
   state.SetLabel(std::string(P::name));
 }
 
-/// Stack + calibration for one feature row (the model part of BM_score_one_bar), on the batch
-/// feature rows of the test split.
+/// Stack + calibration for one feature row through the models' own predict_proba (xgboost's
+/// predictor), on the batch feature rows of the test split.
 template <class P>
 void BM_model_one_row(benchmark::State& state) {
   const auto& m = trained<P>();
@@ -212,6 +219,8 @@ void register_policy() {
   // One iteration per test-split bar: every bar scored once, in order.
   const auto iterations = static_cast<benchmark::IterationCount>(test_bars<P>());
   benchmark::RegisterBenchmark(("score_one_bar/" + name).c_str(), BM_score_one_bar<P>)
+      ->Arg(0)
+      ->Arg(1)
       ->Iterations(iterations)
       ->UseManualTime()
       ->Unit(benchmark::kMicrosecond);
