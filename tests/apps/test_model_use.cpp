@@ -1,0 +1,230 @@
+// Using a promoted model as an operator does: predict, evaluate, drift, and the guard that
+// refuses a model of another timeframe, another policy or a tampered schema.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "app_fixtures.hpp"
+#include "mtf/artifact/content_hash.hpp"
+#include "timeframes/tf_24h.hpp"
+
+namespace fs = std::filesystem;
+using namespace mtf::test_apps;
+
+namespace {
+
+/// An output directory holding a 24h model force-promoted by retrain_24h_fast on the bundled
+/// sample, trained once per test process (the tests below only read it, or copy it first).
+const fs::path& promoted_24h_fast() {
+  static temp_dir dir("promoted-24h");
+  static const fs::path out = [] {
+    const auto models = dir / "models";
+    const auto r = run(fast_binary("retrain_24h_fast"),
+                       {"--data", bundled_1h().string(), "--out", models.string(), "--threads", "1",
+                        "--force-promote"},
+                       dir.path());
+    if (r.exit_code != 0)
+      throw std::runtime_error("training the shared 24h model failed (exit " +
+                               std::to_string(r.exit_code) + "):\n" + r.err);
+    return models;
+  }();
+  return out;
+}
+
+/// A private copy of the shared promoted model directory, for tests that modify it.
+fs::path copy_of_promoted(const temp_dir& dir) {
+  const auto out = dir / "models";
+  fs::copy(promoted_24h_fast(), out, fs::copy_options::recursive);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("predict prints one JSON line per requested bar with consistent probabilities",
+          "[apps][e2e]") {
+  const auto& out = promoted_24h_fast();
+  REQUIRE(read_json(out / "24h" / "LATEST.json").at("forced") == true);
+  temp_dir cwd("predict");
+  const auto r =
+      run(fast_binary("retrain_24h_fast"),
+          {"predict", "--models", out.string(), "--data", bundled_1h().string(), "--last", "5"},
+          cwd.path());
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("WARNING") != std::string::npos);
+  CHECK(r.err.find("FORCE-PROMOTED") != std::string::npos);
+
+  const auto lines = lines_of(r.out);
+  REQUIRE(lines.size() == 5);
+  // The sample's 1h bars end 2026-04-30T23:00Z, so its last five daily bars open on 04-26..30.
+  const std::array<const char*, 5> days{"2026-04-26T00:00:00Z", "2026-04-27T00:00:00Z",
+                                        "2026-04-28T00:00:00Z", "2026-04-29T00:00:00Z",
+                                        "2026-04-30T00:00:00Z"};
+  const auto gate = mtf::timeframes::tf_24h::trade_gate;
+  const auto tiers = mtf::timeframes::tf_24h::tiers;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    INFO("line " << lines[i]);
+    const auto j = nlohmann::json::parse(lines[i]);
+    CHECK(j.at("timestamp") == days[i]);
+    const double down = j.at("p_down"), neutral = j.at("p_neutral"), up = j.at("p_up");
+    CHECK(std::abs(down + neutral + up - 1.0) <= 1e-9);
+    for (double p : {down, neutral, up}) {
+      CHECK(p > 0.0);
+      CHECK(p < 1.0);
+    }
+    const double confidence = j.at("confidence"), alpha = j.at("alpha");
+    CHECK(confidence == Approx(std::max(up, down)).margin(1e-15));
+    CHECK(alpha == Approx(std::abs(up - down)).margin(1e-15));
+    const std::string expected_direction = (up > std::max(down, neutral)) ? "up"
+                                           : (neutral > down)             ? "neutral"
+                                                                          : "down";
+    CHECK(j.at("direction") == expected_direction);
+    CHECK(j.at("eligible") == (confidence >= gate.conf_min && alpha >= gate.alpha_min));
+    const std::string expected_tier = confidence >= tiers.high     ? "high"
+                                      : confidence >= tiers.medium ? "medium"
+                                      : confidence >= tiers.low    ? "low"
+                                                                   : "none";
+    CHECK(j.at("tier") == expected_tier);
+  }
+}
+
+TEST_CASE("a model of another timeframe is refused with exit 4 naming both timeframes",
+          "[apps][e2e]") {
+  temp_dir dir("guard-tf");
+  const auto out = dir / "models";
+  const auto trained = run(
+      fast_binary("retrain_1h_fast"),
+      {"--data", bundled_1h().string(), "--out", out.string(), "--threads", "1", "--force-promote"},
+      dir.path());
+  INFO("1h training stderr:\n" << trained.err);
+  REQUIRE(trained.exit_code == 0);
+  // The operator copies the 1h model where the 5m bot looks for its model.
+  const auto out2 = dir / "models2";
+  fs::create_directories(out2);
+  fs::copy(out / "1h", out2 / "5m", fs::copy_options::recursive);
+
+  const auto r =
+      run(fast_binary("retrain_5m_fast"),
+          {"predict", "--models", out2.string(), "--data", bundled_5m().string(), "--last", "3"},
+          dir.path());
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(r.out.empty());  // nothing scored
+  CHECK(r.err.find("timeframe") != std::string::npos);
+  CHECK(r.err.find("1h") != std::string::npos);
+  CHECK(r.err.find("5m") != std::string::npos);
+}
+
+TEST_CASE("a model trained under a changed policy is refused with exit 4 naming the policy",
+          "[apps][e2e]") {
+  temp_dir cwd("guard-policy");
+  // retrain_24h_fast differs from the shipped 24h policy only in its model mix.
+  const auto r = run(shipped_binary("retrain_24h"),
+                     {"predict", "--models", promoted_24h_fast().string(), "--data",
+                      bundled_1h().string(), "--last", "3"},
+                     cwd.path());
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("policy") != std::string::npos);
+  CHECK(r.err.find("fingerprint") != std::string::npos);
+}
+
+TEST_CASE("a tampered feature schema is refused with exit 4", "[apps][e2e]") {
+  temp_dir dir("guard-schema");
+  const auto out = copy_of_promoted(dir);
+  const auto run_dir = latest_run_dir(out, "24h");
+  const auto schema_path = run_dir / "feature_schema.json";
+  auto schema = read_json(schema_path);
+  auto& names = schema.at("names");
+  REQUIRE(names.size() == 10);
+  std::swap(names[0], names[1]);  // same features, different column order
+  const std::string tampered = schema.dump(2);
+  write_text(schema_path, tampered);
+
+  std::string expected_message;
+  SECTION("the manifest no longer matches the file") {
+    expected_message = "feature_schema.json";
+  }
+  SECTION("the manifest is forged to match, so the schema check itself must refuse it") {
+    auto manifest = read_json(run_dir / "manifest.json");
+    bool found = false;
+    for (auto& entry : manifest.at("files")) {
+      if (entry.at("path") != "feature_schema.json") continue;
+      entry["bytes"] = tampered.size();
+      entry["sha256"] = mtf::artifact::sha256_hex(tampered);
+      found = true;
+    }
+    REQUIRE(found);
+    write_text(run_dir / "manifest.json", manifest.dump(2));
+    expected_message = "feature schema differs";
+  }
+
+  const auto r =
+      run(fast_binary("retrain_24h_fast"),
+          {"predict", "--models", out.string(), "--data", bundled_1h().string(), "--last", "3"},
+          dir.path());
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(r.out.empty());
+  CHECK(r.err.find(expected_message) != std::string::npos);
+}
+
+TEST_CASE("evaluate prints the gate table and a verdict that agrees with its exit code",
+          "[apps][e2e]") {
+  temp_dir cwd("evaluate");
+  const auto r =
+      run(fast_binary("retrain_24h_fast"),
+          {"evaluate", "--models", promoted_24h_fast().string(), "--data", bundled_1h().string()},
+          cwd.path());
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  std::size_t passed = 0, failed = 0;
+  bool verdict_line = false;
+  for (const auto& line : lines_of(r.out)) {
+    if (line.rfind("  ✓ ", 0) == 0) ++passed;
+    if (line.rfind("  ✗ ", 0) == 0) ++failed;
+    if (line.rfind("verdict", 0) == 0) verdict_line = true;
+  }
+  CHECK(r.out.find("gates") != std::string::npos);
+  CHECK(passed + failed >= 10);  // the gate table of SPEC §7 (14 rows for 24h)
+  CHECK(verdict_line);
+  CHECK(r.exit_code == (failed == 0 ? 0 : 3));
+  CHECK(r.err.find("FORCE-PROMOTED") != std::string::npos);
+}
+
+TEST_CASE("drift is quiet on the training data and says RETRAIN NOW after a volatility shift",
+          "[apps][e2e]") {
+  const auto& out = promoted_24h_fast();
+  temp_dir dir("drift");
+  const auto bin = fast_binary("retrain_24h_fast");
+
+  const auto same =
+      run(bin, {"drift", "--models", out.string(), "--data", bundled_1h().string(), "--json"},
+          dir.path());
+  INFO("same data stdout:\n" << same.out << "\nstderr:\n" << same.err);
+  REQUIRE(same.exit_code == 0);
+  const auto quiet = nlohmann::json::parse(same.out);
+  CHECK(quiet.at("timeframe") == "24h");
+  const std::set<std::string> calm{"OK", "PLAN RETRAIN"};
+  CHECK(calm.count(quiet.at("verdict").get<std::string>()) == 1);
+
+  // The same hours with every log return tripled: a volatility regime the model never saw.
+  // (Tripled, not quadrupled, so no daily move exceeds the intake's 50 % jump check.)
+  const auto shifted = dir / "shifted_1h.csv";
+  write_candles(shifted, scale_volatility(read_candles(bundled_1h()), 3.0));
+  const auto r = run(bin, {"drift", "--models", out.string(), "--data", shifted.string(), "--json"},
+                     dir.path());
+  INFO("shifted stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  REQUIRE(r.exit_code == 5);
+  const auto loud = nlohmann::json::parse(r.out);
+  CHECK(loud.at("verdict") == "RETRAIN NOW");
+  bool names_vol = false;
+  for (const auto& reason : loud.at("reasons")) {
+    const std::string text = reason.get<std::string>();
+    if (text.find("PSI of realized_vol_20") != std::string::npos) names_vol = true;
+  }
+  CHECK(names_vol);
+  CHECK(loud.at("psi").at("realized_vol_20").get<double>() > 0.25);
+}
