@@ -213,6 +213,47 @@ void BM_model_one_row(benchmark::State& state) {
   state.SetLabel(std::string(P::name));
 }
 
+/// The native walk of the stack's xgboost models alone (the tree part of BM_score_one_bar).
+template <class P>
+void BM_native_trees_one_row(benchmark::State& state) {
+  const auto& m = trained<P>();
+  using stack_type = mtf::pipeline::policy_stack<P>;
+  std::vector<mtf::pipeline::native_softprob_forest> forests;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          using model_type = std::tuple_element_t<I, typename stack_type::base_tuple>;
+          if constexpr (!std::is_same_v<model_type, mtf::model::logistic_regression_model>)
+            forests.push_back(mtf::pipeline::native_softprob_forest::from_booster(
+                m.stack->template base<I>().trees().booster()));
+        }(),
+        ...);
+  }
+  (std::make_index_sequence<stack_type::base_count>{});
+  std::size_t trees = 0;
+  for (const auto& f : forests)
+    trees += f.tree_count();
+  const mtf::matrix x = mtf::compute_feature_matrix(P::features, m.bars);
+  const std::size_t columns = x.shape()[1];
+  std::vector<double> ns;
+  ns.reserve(test_bars<P>());
+  std::size_t next = m.test_first_bar;
+  for (auto _ : state) {
+    const std::span<const double> row(&x(next++, 0), columns);
+    const auto start = std::chrono::steady_clock::now();
+    for (const auto& f : forests) {
+      auto p = f.predict(row);
+      benchmark::DoNotOptimize(p);
+    }
+    const auto stop = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double, std::nano>(stop - start).count();
+    state.SetIterationTime(elapsed * 1e-9);
+    ns.push_back(elapsed);
+  }
+  report_percentiles(state, ns);
+  state.SetLabel(std::string(P::name) + ", " + std::to_string(trees) + " trees");
+}
+
 template <class P>
 void register_policy() {
   const std::string name(P::name);
@@ -225,6 +266,10 @@ void register_policy() {
       ->UseManualTime()
       ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark(("features_one_bar/" + name).c_str(), BM_features_one_bar<P>)
+      ->Iterations(iterations)
+      ->UseManualTime()
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark(("native_trees_one_row/" + name).c_str(), BM_native_trees_one_row<P>)
       ->Iterations(iterations)
       ->UseManualTime()
       ->Unit(benchmark::kMicrosecond);

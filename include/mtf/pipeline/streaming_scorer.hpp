@@ -13,6 +13,7 @@
 /// bit-identical to the library's; the tests check that on every bar.
 
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstddef>
@@ -133,7 +134,7 @@ class native_softprob_forest {
     if (row.size() != features_)
       throw model_error("native forest: model has " + std::to_string(features_) +
                         " features, row has " + std::to_string(row.size()));
-    float x[max_stack_features];
+    float x[max_stack_features] = {};
     std::vector<float> heap;
     float* values = x;
     if (row.size() > max_stack_features) {
@@ -144,25 +145,20 @@ class native_softprob_forest {
       values[j] = static_cast<float>(row[j]);
     float margin[classes] = {base_score_, base_score_, base_score_};
     const node* const nodes = nodes_.data();
-    // Trees are walked `lanes` at a time in lockstep: the walks are chains of dependent loads
-    // that mostly miss the cache, and independent walks let the CPU overlap those misses. The
-    // leaf values are still added in tree order (xgboost's order), so the sums are unchanged.
+    // Trees are walked `lanes` at a time in lockstep, for as many steps as the deepest tree of
+    // the group, without branches: a split's direction is data-dependent (a branch would be
+    // mispredicted about half the time) and the walks are chains of dependent loads that
+    // independent walks overlap. A leaf stays put. The leaf values are then added in tree order
+    // (xgboost's order), so the sums are unchanged.
     const std::size_t tree_count = roots_.size();
     std::size_t first = 0;
-    for (; first + lanes <= tree_count; first += lanes) {
+    for (std::size_t group = 0; first + lanes <= tree_count; first += lanes, ++group) {
       std::uint32_t at[lanes];
       for (std::size_t k = 0; k < lanes; ++k)
         at[k] = roots_[first + k];
-      bool walking = true;
-      while (walking) {
-        walking = false;
-        for (std::size_t k = 0; k < lanes; ++k) {
-          const node& n = nodes[at[k]];
-          const bool split = (n.feature & leaf_flag) == 0;
-          const std::uint32_t next = go_left(n, values) ? at[k] + 1 : n.right;
-          at[k] = split ? next : at[k];
-          walking = walking || split;
-        }
+      for (std::uint32_t step = 0; step < lane_depth_[group]; ++step) {
+        for (std::size_t k = 0; k < lanes; ++k)
+          at[k] = step_from(nodes[at[k]], at[k], values);
       }
       for (std::size_t k = 0; k < lanes; ++k)
         margin[groups_[first + k]] += nodes[at[k]].value;
@@ -170,7 +166,7 @@ class native_softprob_forest {
     for (; first < tree_count; ++first) {
       std::uint32_t at = roots_[first];
       while ((nodes[at].feature & leaf_flag) == 0)
-        at = go_left(nodes[at], values) ? at + 1 : nodes[at].right;
+        at = step_from(nodes[at], at, values);
       margin[groups_[first]] += nodes[at].value;
     }
     // xgboost 1.7 common::Softmax.
@@ -206,10 +202,15 @@ class native_softprob_forest {
     std::uint32_t right;    // index of the right child in nodes_
   };
 
-  /// xgboost's rule: x < condition goes left; a missing (NaN) value goes the default way.
-  static bool go_left(const node& n, const float* values) noexcept {
+  /// The node after node `at` (itself at a leaf), by xgboost's rule: x < condition goes left,
+  /// a missing (NaN) value goes the default way. Branch-free selects.
+  static std::uint32_t step_from(const node& n, std::uint32_t at, const float* values) noexcept {
     const float v = values[n.feature & feature_mask];
-    return v < n.value || (std::isnan(v) && (n.feature & default_left_flag) != 0);
+    const auto left = static_cast<std::uint32_t>(v < n.value) |
+                      (static_cast<std::uint32_t>(v != v) & ((n.feature >> 30) & 1u));
+    const std::uint32_t next = n.right + left * (at + 1 - n.right);  // unsigned wrap is exact
+    const std::uint32_t split = ((n.feature & leaf_flag) >> 31) ^ 1u;
+    return at + split * (next - at);
   }
 
   void add_tree(const nlohmann::json& t, int group) {
@@ -250,9 +251,11 @@ class native_softprob_forest {
     struct pending {
       std::int32_t id;
       std::size_t parent_slot;  // nodes_ index whose `right` points here, or npos
+      std::uint32_t depth;      // splits above this node
     };
     constexpr std::size_t npos = static_cast<std::size_t>(-1);
-    std::vector<pending> stack{{0, npos}};
+    std::vector<pending> stack{{0, npos, 0}};
+    std::uint32_t depth = 0;
     std::size_t visited = 0;
     while (!stack.empty()) {
       const pending p = stack.back();
@@ -261,6 +264,7 @@ class native_softprob_forest {
       const auto i = static_cast<std::size_t>(p.id);
       const std::size_t slot = nodes_.size();
       if (p.parent_slot != npos) nodes_[p.parent_slot].right = static_cast<std::uint32_t>(slot);
+      depth = std::max(depth, p.depth);
       if (left[i] < 0) {
         nodes_.push_back({condition[i], leaf_flag, 0});
       } else {
@@ -268,17 +272,21 @@ class native_softprob_forest {
                           static_cast<std::uint32_t>(feature[i]) |
                               (default_left[i] != 0 ? default_left_flag : 0u),
                           0});
-        stack.push_back({right[i], slot});  // popped after the whole left subtree
-        stack.push_back({left[i], npos});   // next: lands at slot + 1
+        stack.push_back({right[i], slot, p.depth + 1});  // popped after the left subtree
+        stack.push_back({left[i], npos, p.depth + 1});   // next: lands at slot + 1
       }
     }
+    // Lockstep groups of `lanes` trees walk as many steps as their deepest tree.
+    if ((roots_.size() - 1) % lanes == 0) lane_depth_.push_back(0);
+    lane_depth_.back() = std::max(lane_depth_.back(), depth);
   }
 
   float base_score_ = 0.5f;
   std::size_t features_ = 0;
   std::vector<node> nodes_;
-  std::vector<std::uint32_t> roots_;  // first node of each tree, xgboost's tree order
-  std::vector<std::uint8_t> groups_;  // class of each tree
+  std::vector<std::uint32_t> roots_;       // first node of each tree, xgboost's tree order
+  std::vector<std::uint8_t> groups_;       // class of each tree
+  std::vector<std::uint32_t> lane_depth_;  // deepest tree of each group of `lanes` trees
 };
 
 /// How the scorer evaluates the stack's xgboost models.
