@@ -5,8 +5,9 @@
 // once per process on the bundled candles (data/btcusdt_5m.csv for 5m, data/btcusdt_1h.csv
 // resampled by mtf::intake::load_series for 1h, 12h and 24h) exactly as `retrain` prepares its
 // rows (features, policy labels with k solved on train, target-mix weights, the policy's purged
-// folds), except that the training split is cut to its LAST `max_train_rows` rows (10,000) so
-// that training the 5m and 1h stacks takes a minute, not many. Threads: 1 (training and
+// folds), except that the training split is cut to its LAST 10,000 rows so that training the
+// 5m and 1h stacks takes a minute, not many (MTF_BENCH_TRAIN_ROWS=<n> changes the cut, 0 keeps
+// the whole split). Threads: 1 (training and
 // prediction), so the latency is that of one core.
 //
 // Latency: the scorer is seeded with every bar before the test split, then each iteration scores
@@ -19,9 +20,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,7 +47,14 @@
 
 namespace {
 
-constexpr std::size_t max_train_rows = 10'000;
+/// Training rows kept (the last ones of the training split): 10,000, or MTF_BENCH_TRAIN_ROWS
+/// (0 = the whole training split, as `retrain` uses).
+std::size_t max_train_rows() {
+  const char* text = std::getenv("MTF_BENCH_TRAIN_ROWS");
+  if (text == nullptr || *text == '\0') return 10'000;
+  const auto rows = std::strtoull(text, nullptr, 10);
+  return rows == 0 ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(rows);
+}
 
 /// A policy's stack and calibrator trained on the bundled candles, and where the test split
 /// starts (in bars of the series).
@@ -82,7 +93,7 @@ const trained_policy<P>& trained() {
     const auto k =
         mtf::pipeline::solve_k_on_rows<P>(rows, features, seg.train.begin, seg.train.end);
     const auto y = mtf::pipeline::label_rows(rows, features, k.k);
-    const std::size_t train_begin = seg.train.end - std::min(seg.train.size(), max_train_rows);
+    const std::size_t train_begin = seg.train.end - std::min(seg.train.size(), max_train_rows());
     out->train_rows = seg.train.end - train_begin;
     const auto x_train = mtf::pipeline::row_range(rows.x, train_begin, seg.train.end);
     const std::vector<int> y_train(y.begin() + static_cast<std::ptrdiff_t>(train_begin),
