@@ -115,6 +115,20 @@ TEST_CASE("a model of another timeframe is refused with exit 4 naming both timef
   CHECK(r.err.find("timeframe") != std::string::npos);
   CHECK(r.err.find("1h") != std::string::npos);
   CHECK(r.err.find("5m") != std::string::npos);
+
+  // Past the pointer check: LATEST.json edited to claim 5m, so the loader's own timeframe
+  // check (metadata.json of the run) must still refuse it.
+  auto latest = read_json(out2 / "5m" / "LATEST.json");
+  latest["timeframe"] = "5m";
+  write_text(out2 / "5m" / "LATEST.json", latest.dump(2));
+  const auto edited =
+      run(fast_binary("retrain_5m_fast"),
+          {"predict", "--models", out2.string(), "--data", bundled_5m().string(), "--last", "3"},
+          dir.path());
+  INFO("edited LATEST stdout:\n" << edited.out << "\nstderr:\n" << edited.err);
+  CHECK(edited.exit_code == 4);
+  CHECK(edited.out.empty());
+  CHECK(edited.err.find("trained for timeframe 1h") != std::string::npos);
 }
 
 TEST_CASE("a model trained under a changed policy is refused with exit 4 naming the policy",
