@@ -20,6 +20,7 @@
 
 #include "mtf/features/indicators.hpp"
 #include "mtf/features/rolling_window.hpp"
+#include "mtf/intake/bar_series.hpp"
 
 namespace mtf::streaming {
 
