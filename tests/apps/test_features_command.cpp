@@ -10,7 +10,8 @@
 namespace fs = std::filesystem;
 using namespace mtf::test_apps;
 
-TEST_CASE("features writes timestamp, the policy's features, label and weight", "[apps][e2e]") {
+TEST_CASE("features writes the timestamp then the policy features then label and weight",
+          "[apps][e2e]") {
   temp_dir dir("features");
   const auto r = run(fast_binary("retrain_24h_fast"),
                      {"features", "--data", bundled_1h().string(), "--out", "f.csv"}, dir.path());
