@@ -82,7 +82,9 @@ time_fields() {
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(hostname): $(nproc) CPUs ($cpu)," \
   "load average at start $(cut -d' ' -f1-3 /proc/loadavg), OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}," \
-  "mtf $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $runs run(s) each, alternating," \
+  "checkout $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), binaries built" \
+  "$(for tf in $timeframes; do date -u -r "$build/retrain_$tf" '+%H:%M'; done | sort -u | paste -sd/)," \
+  "$runs run(s) each, alternating," \
   "data: $([[ $full == 1 ]] && echo '../shared/data (--full)' || echo 'bundled data/')"
 echo
 
