@@ -229,13 +229,13 @@ template <class P>
 void BM_native_trees_one_row(benchmark::State& state) {
   const auto& m = trained<P>();
   using stack_type = mtf::pipeline::policy_stack<P>;
-  std::vector<mtf::pipeline::native_softprob_forest> forests;
+  std::vector<mtf::model::native_softprob_forest> forests;
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (
         [&] {
           using model_type = std::tuple_element_t<I, typename stack_type::base_tuple>;
           if constexpr (!std::is_same_v<model_type, mtf::model::logistic_regression_model>)
-            forests.push_back(mtf::pipeline::native_softprob_forest::from_booster(
+            forests.push_back(mtf::model::native_softprob_forest::from_booster(
                 m.stack->template base<I>().trees().booster()));
         }(),
         ...);

@@ -95,15 +95,6 @@ int run_features(features_options opts) {
 }
 
 namespace command_detail {
-/// Confidence tier of a probability row: "high", "medium", "low" or "none" (policy tiers).
-template <TimeframePolicy P>
-const char* tier(double confidence) {
-  if (confidence >= P::tiers.high) return "high";
-  if (confidence >= P::tiers.medium) return "medium";
-  if (confidence >= P::tiers.low) return "low";
-  return "none";
-}
-
 /// Population stability index of `values` against a training reference (shares floored at
 /// 1e-4 so an empty bin does not give infinity).
 inline double population_stability_index(const feature_reference& ref,
@@ -175,7 +166,7 @@ int run_predict(const model_options& opts) {
           {"alpha", sig.alpha[i]},
           {"direction", direction[sig.direction[i]]},
           {"eligible", static_cast<bool>(sig.eligible[i])},
-          {"tier", command_detail::tier<P>(sig.confidence[i])}};
+          {"tier", confidence_tier<P>(sig.confidence[i])}};
       std::cout << line.dump() << '\n';
     }
   }

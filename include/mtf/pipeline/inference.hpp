@@ -14,6 +14,16 @@
 
 namespace mtf::pipeline {
 
+/// Confidence tier of policy P for a confidence value: "high", "medium", "low" or "none"
+/// (the same thresholds as `retrain_<tf> predict`).
+template <TimeframePolicy P>
+constexpr std::string_view confidence_tier(double confidence) noexcept {
+  if (confidence >= P::tiers.high) return "high";
+  if (confidence >= P::tiers.medium) return "medium";
+  if (confidence >= P::tiers.low) return "low";
+  return "none";
+}
+
 /// A promoted model loaded for policy P.
 template <TimeframePolicy P>
 struct loaded_model {

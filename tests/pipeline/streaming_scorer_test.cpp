@@ -12,7 +12,7 @@
 #include <random>
 #include <vector>
 
-#include "feature_test_support.hpp"
+#include "../features/feature_test_support.hpp"
 #include "mtf/calibration/calibrator.hpp"
 #include "mtf/features/feature_matrix.hpp"
 #include "mtf/pipeline/streaming_scorer.hpp"
@@ -179,7 +179,7 @@ TEST_CASE("the native forest predicts xgboost's probabilities bit for bit",
     for (std::size_t j = 0; j < columns; ++j)
       probe(i, j) = normal(rng) * (i % 10 == 0 ? 50.0 : 1.0) * (j == 5 ? 1e-4 : 1.0);
   for (const auto* trees : {&forest.trees(), &boosted.trees()}) {
-    const auto native = mtf::pipeline::native_softprob_forest::from_booster(trees->booster());
+    const auto native = mtf::model::native_softprob_forest::from_booster(trees->booster());
     CHECK(native.features() == columns);
     CHECK(native.tree_count() ==
           (trees == &forest.trees() ? 150u : 3u * static_cast<unsigned>(boosted.rounds())));
@@ -203,7 +203,7 @@ TEST_CASE("the native forest refuses models outside its scope", "[features][stre
          {{"name", "gbtree"},
           {"model",
            {{"trees", nlohmann::json::array()}, {"tree_info", nlohmann::json::array()}}}}}}}};
-  using mtf::pipeline::native_softprob_forest;
+  using mtf::model::native_softprob_forest;
   CHECK_THROWS_WITH(native_softprob_forest::from_json(model), Catch::Contains("multi:softprob"));
   model["learner"]["objective"]["name"] = "multi:softprob";
   CHECK_NOTHROW(native_softprob_forest::from_json(model));
