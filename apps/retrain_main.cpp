@@ -50,7 +50,9 @@ void add_common(CLI::App& cmd, mtf::pipeline::common_options& o, bool data_requi
   data->check(CLI::ExistingFile);
   cmd.add_option("--seed", o.seed, "random seed (same data, seed and threads = same model)")
       ->capture_default_str();
-  cmd.add_option("--threads", o.threads, "worker threads, 0 = all cores")->capture_default_str();
+  cmd.add_option("--threads", o.threads, "worker threads, 0 = all cores")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd.add_option("--calendar", o.calendar, "Sharpe annualisation calendar")
       ->check(CLI::IsMember({"crypto", "equities"}))
       ->capture_default_str();
@@ -108,7 +110,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("predict", "score the newest bars with the promoted model");
   add_common(*predict_cmd, predict, true);
   predict_cmd->add_option("--models", predict.models, "artifact directory")->capture_default_str();
-  predict_cmd->add_option("--last", predict.last, "only the newest N bars");
+  predict_cmd->add_option("--last", predict.last, "only the newest N bars")
+      ->check(CLI::PositiveNumber);
   auto* evaluate_cmd =
       app.add_subcommand("evaluate", "gates and backtest of the promoted model on other data");
   add_common(*evaluate_cmd, evaluate, true);

@@ -90,20 +90,17 @@ TEST_CASE("predict prints one JSON line per requested bar with consistent probab
   }
 }
 
-// Known bug (reported): `--last 0` leaves an empty bar range, the calibrator throws
-// training_error "no rows" and the binary exits 3 — the code for "gates failed, nothing
-// promoted" — though nothing was trained or gated. Expected: a usage error (exit 1), or no
-// lines and exit 0.
-TEST_CASE("predict with --last 0 is a usage error or prints nothing but never claims failed gates",
-          "[apps][e2e][!mayfail]") {
+// `--last 0` once left an empty bar range and exited 3, the code for "gates failed"; it is a usage
+// error now.
+TEST_CASE("predict with --last 0 is a usage error, never a claim of failed gates", "[apps][e2e]") {
   temp_dir cwd("predict-last-0");
   const auto r = run(fast_binary("retrain_24h_fast"),
                      {"predict", "--models", promoted_24h_fast().string(), "--data",
                       bundled_1h().string(), "--last", "0"},
                      cwd.path());
   INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
-  CHECK(r.exit_code != 3);
-  CHECK((r.exit_code == 1 || (r.exit_code == 0 && r.out.empty())));
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
 }
 
 TEST_CASE("a model of another timeframe is refused with exit 4 naming both timeframes",
