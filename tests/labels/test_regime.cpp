@@ -1,8 +1,10 @@
 // Regime labeler (12h): the efficiency-ratio rule on hand-worked paths (SPEC §6).
 #include <catch2/catch.hpp>
+
 #include <cmath>
 #include <cstddef>
 #include <vector>
+#include "label_test_support.hpp"
 
 #include "mtf/labels/assign_labels.hpp"
 #include "mtf/labels/label_classes.hpp"
@@ -11,15 +13,7 @@
 
 namespace {
 
-std::vector<double> closes_from_log_returns(const std::vector<double>& returns) {
-  std::vector<double> close{100.0};
-  double cumulative = 0.0;
-  for (const double g : returns) {
-    cumulative += g;
-    close.push_back(100.0 * std::exp(cumulative));
-  }
-  return close;
-}
+using label_test::closes_from_log_returns;
 
 }  // namespace
 

@@ -1,9 +1,11 @@
 // Solving k on the training rows so the neutral share meets the policy's target (SPEC §6).
 #include <catch2/catch.hpp>
+
 #include <cmath>
 #include <cstddef>
 #include <random>
 #include <vector>
+#include "label_test_support.hpp"
 
 #include "mtf/core/errors.hpp"
 #include "mtf/labels/assign_labels.hpp"
@@ -16,15 +18,7 @@
 
 namespace {
 
-std::vector<double> closes_from_log_returns(const std::vector<double>& returns) {
-  std::vector<double> close{100.0};
-  double cumulative = 0.0;
-  for (const double g : returns) {
-    cumulative += g;
-    close.push_back(100.0 * std::exp(cumulative));
-  }
-  return close;
-}
+using label_test::closes_from_log_returns;
 
 // Inputs whose critical k values are exactly `critical` (r = critical, scale = 1).
 mtf::label_inputs inputs_with_critical_k(const std::vector<double>& critical) {

@@ -1,10 +1,12 @@
 // Volatility-adaptive labeler on hand-worked price paths (SPEC §6).
 #include <catch2/catch.hpp>
+
 #include <cmath>
 #include <cstddef>
 #include <random>
 #include <span>
 #include <vector>
+#include "label_test_support.hpp"
 
 #include "mtf/core/errors.hpp"
 #include "mtf/labels/assign_labels.hpp"
@@ -14,17 +16,7 @@
 
 namespace {
 
-// Closes whose one-bar log returns are exactly `returns` (up to rounding): c0 = 100,
-// c_i = 100 * exp(g_1 + ... + g_i).
-std::vector<double> closes_from_log_returns(const std::vector<double>& returns) {
-  std::vector<double> close{100.0};
-  double cumulative = 0.0;
-  for (const double g : returns) {
-    cumulative += g;
-    close.push_back(100.0 * std::exp(cumulative));
-  }
-  return close;
-}
+using label_test::closes_from_log_returns;
 
 constexpr double tol = 1e-12;
 
