@@ -63,7 +63,8 @@ TEST_CASE("decisions are written as the words operators read", "[report]") {
   CHECK(report_from_json(j).verdict.outcome == mtf::artifact::decision::rejected);
 }
 
-TEST_CASE("a report missing keys loads with defaults and a foreign document is refused", "[report]") {
+TEST_CASE("a report missing keys loads with defaults and a foreign document is refused",
+          "[report]") {
   const auto minimal = nlohmann::json::parse(
       R"({"report_version": 1, "timeframe": "1h", "validation": {"test_log_loss": 1.05}})");
   const run_report r = report_from_json(minimal);

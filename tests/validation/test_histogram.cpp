@@ -4,7 +4,8 @@
 
 #include "mtf/validation/histogram.hpp"
 
-TEST_CASE("histogram bins are half-open, closed below, with the upper edge in the last bin", "[histogram]") {
+TEST_CASE("histogram bins are half-open, closed below, with the upper edge in the last bin",
+          "[histogram]") {
   const std::vector<double> values{0.0, 0.1, 0.24, 0.25, 0.5, 0.74, 0.75, 0.99, 1.0};
   const auto h =
       mtf::validation::make_histogram("confidence", values, 4, 0.0, 1.0, {{"conf_min", 0.6}});

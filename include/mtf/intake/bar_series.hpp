@@ -11,8 +11,8 @@ namespace mtf {
 /// OHLCV candles of one symbol, struct-of-arrays so each column is a contiguous span for the
 /// indicators. `timestamp` is the bar's open time in UTC epoch seconds, strictly increasing.
 struct bar_series {
-  std::string symbol;  ///< e.g. "btcusdt_5m" (from the file name unless given)
-  std::string source;  ///< file the bars came from, for messages
+  std::string symbol;            ///< e.g. "btcusdt_5m" (from the file name unless given)
+  std::string source;            ///< file the bars came from, for messages
   std::int64_t bar_seconds = 0;  ///< bar length in seconds (after any resampling)
   std::vector<std::int64_t> timestamp;
   std::vector<double> open, high, low, close, volume;

@@ -5,18 +5,23 @@
 /// are then refitted on every training row. Generic over the spec tuple: no run-time switch on
 /// model names.
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <boost/hana/at.hpp>
 #include <boost/hana/tuple.hpp>
 #include <cmath>
 #include <cstddef>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -70,6 +75,35 @@ inline fold_scores scores_from_json(const nlohmann::json& j) {
 }
 
 /// Rows `rows` of `probs` as a new matrix.
+/// Runs task(0..count-1) on `workers` threads (inline when workers <= 1); rethrows the first
+/// exception after every worker has stopped.
+template <class Task>
+void run_parallel(std::size_t count, std::size_t workers, Task& task) {
+  if (workers <= 1) {
+    for (std::size_t i = 0; i < count; ++i)
+      task(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(workers);
+  std::vector<std::thread> pool;
+  pool.reserve(workers);
+  for (std::size_t w = 0; w < workers; ++w)
+    pool.emplace_back([&, w] {
+      try {
+        for (std::size_t i = next++; i < count; i = next++)
+          task(i);
+      } catch (...) {
+        errors[w] = std::current_exception();
+        next = count;  // the others stop after their current task
+      }
+    });
+  for (auto& t : pool)
+    t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
 inline matrix rows_of(const matrix& probs, std::span<const std::size_t> rows) {
   return gather_rows(probs, rows);
 }
@@ -140,8 +174,16 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
     stacked_model out;
     out.oof_ = matrix(std::array<std::size_t, 2>{n, 3 * base_count},
                       std::numeric_limits<double>::quiet_NaN());
+    // Folds are fitted concurrently, one single-threaded fit per worker: many small xgboost
+    // fits scale far better across cores (and under load from other processes) than one
+    // multi-threaded fit after another, and a single-threaded fit is deterministic, so the
+    // result depends on the thread count only, never on scheduling.
     std::array<std::vector<double>, base_count> base_losses;
-    for (std::size_t f = 0; f < folds.size(); ++f) {
+    for (auto& l : base_losses)
+      l.assign(folds.size(), 0.0);
+    const std::size_t workers =
+        std::min(folds.size(), static_cast<std::size_t>(std::max(1, ctx.threads)));
+    auto fit_fold = [&](std::size_t f) {
       const auto& fold = folds[f];
       const matrix x_train = gather_rows(x, fold.train);
       const matrix x_valid = gather_rows(x, fold.validation);
@@ -151,13 +193,15 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       const auto times_train = gather(ctx.row_times, fold.train);
       fit_context fold_ctx = ctx;
       fold_ctx.row_times = times_train;
+      if (workers > 1) fold_ctx.threads = 1;
       [&]<std::size_t... I>(std::index_sequence<I...>) {
         (out.fit_fold_model<I>(boost::hana::at_c<I>(specs), x_train, y_train, w_train, fold_ctx,
-                               x_valid, y_valid, fold.validation, base_losses[I]),
+                               x_valid, y_valid, fold.validation, base_losses[I][f]),
          ...);
       }
       (std::make_index_sequence<base_count>{});
-    }
+    };
+    stacking_detail::run_parallel(folds.size(), workers, fit_fold);
     for (std::size_t b = 0; b < base_count; ++b)
       out.base_scores_[b] = stacking_detail::summarise(std::move(base_losses[b]));
 
@@ -311,10 +355,10 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
   void fit_fold_model(const Spec& spec, const matrix& x_train, const std::vector<int>& y_train,
                       const std::vector<double>& w_train, const fit_context& ctx,
                       const matrix& x_valid, const std::vector<int>& y_valid,
-                      const std::vector<std::size_t>& valid_rows, std::vector<double>& losses) {
+                      const std::vector<std::size_t>& valid_rows, double& loss) {
     const auto model = fitted_model_t<Spec>::fit(spec, x_train, y_train, w_train, ctx);
     const matrix p = model.predict_proba(x_valid);
-    losses.push_back(log_loss(p, y_valid));
+    loss = log_loss(p, y_valid);
     for (std::size_t r = 0; r < valid_rows.size(); ++r)
       for (std::size_t k = 0; k < 3; ++k)
         oof_(valid_rows[r], 3 * I + k) = p(r, k);
@@ -324,9 +368,19 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
   static base_tuple refit_all(const spec_tuple& specs, const matrix& x, std::span<const int> y,
                               std::span<const double> w, const fit_context& ctx,
                               std::index_sequence<I...>) {
-    // Braced initialisation evaluates left to right: base models train one after another.
-    return base_tuple{fitted_model_t<std::tuple_element_t<I, std::tuple<BaseSpecs...>>>::fit(
-        boost::hana::at_c<I>(specs), x, y, w, ctx)...};
+    if (ctx.threads <= 1 || base_count == 1) {
+      // Braced initialisation evaluates left to right: base models train one after another.
+      return base_tuple{fitted_model_t<std::tuple_element_t<I, std::tuple<BaseSpecs...>>>::fit(
+          boost::hana::at_c<I>(specs), x, y, w, ctx)...};
+    }
+    // With several threads, the base models are refitted concurrently, each single-threaded.
+    fit_context single = ctx;
+    single.threads = 1;
+    auto pending = std::make_tuple(std::async(std::launch::async, [&] {
+      return fitted_model_t<std::tuple_element_t<I, std::tuple<BaseSpecs...>>>::fit(
+          boost::hana::at_c<I>(specs), x, y, w, single);
+    })...);
+    return base_tuple{std::get<I>(pending).get()...};
   }
 
   static void copy_columns(const matrix& p, matrix& out, std::size_t model) {

@@ -33,12 +33,18 @@ inline constexpr bool is_hana_tuple<boost::hana::tuple<T...>> = true;
 template <class T>
 concept labeler = std::same_as<T, label::volatility_adaptive> || std::same_as<T, label::regime>;
 template <class T>
-concept meta_model = std::same_as<T, model::logistic_regression> ||
-                     std::same_as<T, model::no_meta_model>;
+concept meta_model =
+    std::same_as<T, model::logistic_regression> || std::same_as<T, model::no_meta_model>;
 
-constexpr double abs(double x) { return x < 0 ? -x : x; }
-constexpr bool in_unit(double x) { return x >= 0.0 && x <= 1.0; }
-constexpr bool valid_range(gates::share_range r) { return in_unit(r.min) && in_unit(r.max) && r.min <= r.max; }
+constexpr double abs(double x) {
+  return x < 0 ? -x : x;
+}
+constexpr bool in_unit(double x) {
+  return x >= 0.0 && x <= 1.0;
+}
+constexpr bool valid_range(gates::share_range r) {
+  return in_unit(r.min) && in_unit(r.max) && r.min <= r.max;
+}
 template <std::size_t N>
 constexpr bool positive_increasing(const std::array<int, N>& w) {
   for (std::size_t i = 0; i < N; ++i) {
@@ -57,8 +63,16 @@ concept TimeframePolicyShape = requires {
   { P::history_days } -> std::convertible_to<int>;
   { P::min_bars } -> std::convertible_to<std::size_t>;
   { P::horizon } -> std::convertible_to<int>;
-  { std::span{P::ma_windows} } -> std::convertible_to<std::span<const int>>;
-  { std::span{P::momentum_windows} } -> std::convertible_to<std::span<const int>>;
+  {
+    std::span {
+      P::ma_windows
+    }
+    } -> std::convertible_to<std::span<const int>>;
+  {
+    std::span {
+      P::momentum_windows
+    }
+    } -> std::convertible_to<std::span<const int>>;
   { P::rsi_window } -> std::convertible_to<int>;
   { P::vol_window } -> std::convertible_to<int>;
   { P::feature_count } -> std::convertible_to<std::size_t>;
@@ -110,8 +124,8 @@ struct policy_checks {
                 "between 0 and 1");
   static_assert(policy_detail::abs(t[0] + t[1] + t[2] - 1.0) < 1e-9,
                 "policy error: class target shares (down, neutral, up) must sum to 1");
-  static_assert(P::min_class_share > 0 && P::min_class_share < t[0] &&
-                    P::min_class_share < t[1] && P::min_class_share < t[2],
+  static_assert(P::min_class_share > 0 && P::min_class_share < t[0] && P::min_class_share < t[1] &&
+                    P::min_class_share < t[2],
                 "policy error: min_class_share must be positive and below every class target");
   static_assert(P::horizon >= 1, "policy error: horizon must be at least 1 bar");
   static_assert(P::bar_seconds > 0 && 86400 % P::bar_seconds == 0,
@@ -126,10 +140,10 @@ struct policy_checks {
                 "policy error: the feature list does not have feature_count entries");
   static_assert(decltype(boost::hana::length(P::base_models))::value >= 1,
                 "policy error: the model mix needs at least one base model");
-  static_assert(decltype(boost::hana::length(P::base_models))::value < 2 ||
-                    !std::is_same_v<std::remove_cvref_t<decltype(P::meta_model)>,
-                                    model::no_meta_model>,
-                "policy error: two or more base models need a meta-model to stack them");
+  static_assert(
+      decltype(boost::hana::length(P::base_models))::value < 2 ||
+          !std::is_same_v<std::remove_cvref_t<decltype(P::meta_model)>, model::no_meta_model>,
+      "policy error: two or more base models need a meta-model to stack them");
   static constexpr gates::table g = P::gates;
   static_assert(policy_detail::valid_range(g.up_share) &&
                     policy_detail::valid_range(g.down_share) &&
