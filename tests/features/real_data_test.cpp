@@ -3,6 +3,7 @@
 // After the warm-up every value must be finite, and the leakage audit must pass.
 
 #include <catch2/catch.hpp>
+
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include "mtf/intake/csv_reader.hpp"
 
 #include "mtf/features/leakage_audit.hpp"
 #include "timeframes/tf_12h.hpp"
@@ -19,30 +21,11 @@
 
 namespace {
 
-/// Minimal reader for the shared data format (timestamp,open,high,low,close,volume); the
-/// timestamp is replaced by the row index because features never read it. Not the intake
-/// reader: this test must not depend on another stage.
+/// A file of ../shared/data through the intake reader, or nullopt when the folder is absent.
 std::optional<mtf::bar_series> read_shared_csv(const std::string& name) {
   const std::filesystem::path path = std::filesystem::path(MTF_SHARED_DATA_DIR) / name;
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  mtf::bar_series bars;
-  bars.source = path.string();
-  std::string line;
-  std::getline(in, line);  // header
-  std::int64_t row = 0;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string cell;
-    double v[5];
-    std::getline(fields, cell, ',');
-    for (double& x : v) {
-      std::getline(fields, cell, ',');
-      x = std::stod(cell);
-    }
-    bars.push_back(row++, v[0], v[1], v[2], v[3], v[4]);
-  }
-  return bars;
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  return mtf::intake::read_csv(path);
 }
 
 template <class Features>

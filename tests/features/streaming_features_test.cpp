@@ -7,6 +7,7 @@
 // and bad input.
 
 #include <catch2/catch.hpp>
+
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "mtf/intake/csv_reader.hpp"
 
 #include "feature_test_support.hpp"
 #include "mtf/features/feature_matrix.hpp"
@@ -101,27 +103,11 @@ mtf::bar_series walk_with_flat_stretches(std::size_t n, std::uint64_t seed) {
   return bars;
 }
 
+/// A bundled data/ file through the intake reader, or nullopt when it is absent.
 std::optional<mtf::bar_series> read_bundled_csv(const std::string& name) {
   const std::filesystem::path path = std::filesystem::path(MTF_SOURCE_DIR) / "data" / name;
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  mtf::bar_series bars;
-  bars.source = path.string();
-  std::string line;
-  std::getline(in, line);  // header
-  std::int64_t row = 0;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string cell;
-    double v[5];
-    std::getline(fields, cell, ',');  // the timestamp: replaced by the row index
-    for (double& x : v) {
-      std::getline(fields, cell, ',');
-      x = std::stod(cell);
-    }
-    bars.push_back(row++, v[0], v[1], v[2], v[3], v[4]);
-  }
-  return bars;
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  return mtf::intake::read_csv(path);
 }
 
 }  // namespace
