@@ -39,19 +39,6 @@ inline bar_series random_walk_bars(std::size_t n, std::uint64_t seed, double dri
   return bars;
 }
 
-/// Bars 0..length-1 of a series.
-inline bar_series head(const bar_series& bars, std::size_t length) {
-  bar_series out;
-  out.symbol = bars.symbol;
-  out.source = bars.source;
-  out.bar_seconds = bars.bar_seconds;
-  for (std::size_t t = 0; t < length; ++t) {
-    out.push_back(bars.timestamp[t], bars.open[t], bars.high[t], bars.low[t], bars.close[t],
-                  bars.volume[t]);
-  }
-  return out;
-}
-
 /// Bit-identical, or both NaN.
 inline bool same_bits(double a, double b) {
   return (std::isnan(a) && std::isnan(b)) ||

@@ -75,7 +75,7 @@ TEST_CASE("every indicator gives the same bits on a prefix as on the full series
       const auto full = ind.compute(bars);
       for (const std::size_t cut : cuts) {
         INFO("cut " << cut);
-        const auto prefix = ind.compute(mtf::test::head(bars, cut));
+        const auto prefix = ind.compute(bars.prefix(cut));
         REQUIRE(prefix.size() == cut);
         CHECK(mtf::test::first_bit_difference(full, prefix) == cut);
       }
@@ -92,7 +92,7 @@ void check_matrix_prefix_invariance(const Features& features, std::uint64_t seed
   const std::size_t columns = full.shape()[1];
   for (const std::size_t cut : cuts) {
     INFO("cut " << cut);
-    const mtf::matrix prefix = mtf::compute_feature_matrix(features, mtf::test::head(bars, cut));
+    const mtf::matrix prefix = mtf::compute_feature_matrix(features, bars.prefix(cut));
     REQUIRE(prefix.shape()[0] == cut);
     const std::span<const double> full_rows(full.data(), cut * columns);
     const std::span<const double> prefix_rows(prefix.data(), cut * columns);

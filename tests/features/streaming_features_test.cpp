@@ -178,7 +178,7 @@ TEST_CASE("a stream seeded from history continues exactly like one fed bar by ba
   const auto bars = mtf::test::random_walk_bars(2'000, 51);
   const mtf::matrix batch = mtf::compute_feature_matrix(mtf::timeframes::tf_5m::features, bars);
   auto stream = make_streaming_features(mtf::timeframes::tf_5m::features);
-  const auto seeded = stream.seed(mtf::test::head(bars, 1'500));
+  const auto seeded = stream.seed(bars.prefix(1'500));
   REQUIRE(seeded.has_value());
   CHECK(stream.bars_seen() == 1'500);
   for (std::size_t c = 0; c < seeded->size(); ++c)

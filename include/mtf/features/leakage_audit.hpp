@@ -64,24 +64,6 @@ inline std::size_t first_finite_row(const mtf::matrix& m) {
   return rows;
 }
 
-/// Bars 0..length-1 of a series.
-inline bar_series prefix_of(const bar_series& bars, std::size_t length) {
-  bar_series out;
-  out.symbol = bars.symbol;
-  out.source = bars.source;
-  out.bar_seconds = bars.bar_seconds;
-  auto head = [length](const auto& column) {
-    return std::remove_cvref_t<decltype(column)>(
-        column.begin(), column.begin() + static_cast<std::ptrdiff_t>(length));
-  };
-  out.timestamp = head(bars.timestamp);
-  out.open = head(bars.open);
-  out.high = head(bars.high);
-  out.low = head(bars.low);
-  out.close = head(bars.close);
-  out.volume = head(bars.volume);
-  return out;
-}
 }  // namespace leakage_detail
 
 /// Leakage audit over any feature computation. `compute(bars)` must return an n_bars x
@@ -134,7 +116,7 @@ leakage_audit_result audit_leakage(const bar_series& bars,
   result.cuts.erase(std::unique(result.cuts.begin(), result.cuts.end()), result.cuts.end());
 
   for (const std::size_t cut : result.cuts) {
-    const mtf::matrix partial = compute(leakage_detail::prefix_of(bars, cut));
+    const mtf::matrix partial = compute(bars.prefix(cut));
     check_shape(partial, cut);
     for (std::size_t c = 0; c < columns; ++c) {
       for (std::size_t r = 0; r < cut; ++r) {

@@ -1,6 +1,7 @@
 #pragma once
 /// \file The in-memory candle series every stage after intake reads.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -28,6 +29,18 @@ struct bar_series {
     low.reserve(n);
     close.reserve(n);
     volume.reserve(n);
+  }
+  /// The first `length` bars (all of them when length >= size()), same symbol and source.
+  [[nodiscard]] bar_series prefix(std::size_t length) const {
+    bar_series out{symbol, source, bar_seconds, {}, {}, {}, {}, {}, {}};
+    const auto n = static_cast<std::ptrdiff_t>(std::min(length, size()));
+    out.timestamp.assign(timestamp.begin(), timestamp.begin() + n);
+    out.open.assign(open.begin(), open.begin() + n);
+    out.high.assign(high.begin(), high.begin() + n);
+    out.low.assign(low.begin(), low.begin() + n);
+    out.close.assign(close.begin(), close.begin() + n);
+    out.volume.assign(volume.begin(), volume.begin() + n);
+    return out;
   }
   /// Appends one bar.
   void push_back(std::int64_t ts, double o, double h, double l, double c, double v) {
