@@ -4,6 +4,8 @@
 #   scripts/install-deps.sh            build + test dependencies
 #   scripts/install-deps.sh --peer     also the Python stack for benchmarks/peer
 #   scripts/install-deps.sh --browser  also chromium (report.html screenshot test)
+#   scripts/install-deps.sh --slurm    also Slurm 22.05 + munge (the one-node cluster of the
+#                                      fleet test, scripts/slurm-cluster.sh; services not started)
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build git
@@ -17,11 +19,13 @@ packages=(
   libbenchmark-dev                    # Google Benchmark
   nlohmann-json3-dev                  # artifacts and reports
   clang-format
+  python3                             # scripts/mtf-fleet (standard library only) and its tests
 )
 for arg in "$@"; do
   case "$arg" in
     --peer) packages+=(python3-sklearn python3-xgboost python3-pandas python3-numpy) ;;
     --browser) packages+=(chromium) ;;
+    --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 1 ;;
   esac
 done
