@@ -9,6 +9,7 @@ What is compared with what (nothing here compares the tool with its own earlier 
   files (a mixed-up symbol, a wrong --threads or --seed would break this);
 * exit 3 (rejected) leaves the Slurm task COMPLETED with exit 0, bad data leaves it FAILED with
   exit 2 and the status shows the binary's file:line message from the log;
+* two symbols retrained in one task (symbols_per_task) keep their own verdicts;
 * a resubmission of one (symbol, timeframe) waits (Reason=Dependency) and starts only after the
   earlier retrains of that timeframe ended;
 * a walk-forward fanned out over array tasks and collected by a dependent job gives the same
@@ -94,6 +95,8 @@ seed = {SEED}
 [resources]
 cpus_per_task = 1
 time = "00:10:00"
+[resources.24h]
+symbols_per_task = 2  # both 24h retrains in one task, one after another
 """
 fleet = write(work / "ci.toml", f'name = "ci"\nout = "{work}/fleet"\ntimeframes = ["12h", "24h"]\n'
               + common + "".join(f'[[symbol]]\nname = "{s}"\ndata = "{d}"\n' for s, d in symbols.items()))
@@ -232,6 +235,6 @@ wf_out = work / "wf-slurm" if (work / "wf-slurm").exists() else work / "wf"
 for r in sorted(records(work / "fleet") + records(wf_out), key=lambda r: (r["timeframe"], r["symbol"], r["job"])):
     print(f"  {r['timeframe']:>4} {r['symbol']:<8} {r['mode']:<11} window {r['window']!s:<5} "
           f"exit {r['exit']}  {r['seconds']:.2f} s  job {r['job']}")
-print(f"first submit to 2 x 2 fleet done (5 tasks): {t_fleet:.1f} s; to everything done: {t_all:.1f} s")
+print(f"first submit to 2 x 2 fleet done (5 retrains in 4 tasks): {t_fleet:.1f} s; to everything done: {t_all:.1f} s")
 print(f"\n{len(failures)} failed, of the checks above")
 sys.exit(1 if failures else 0)

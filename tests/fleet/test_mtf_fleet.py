@@ -291,9 +291,9 @@ class TrainFleetTest(FleetCase):
 
         code, table, _ = self.run_tool("status", str(fleet))
         lines = table.splitlines()
-        self.assertRegex(lines[0], r"^symbol\s+tf\s+mode\s+state\s+verdict\s+failed gates\s+job")
-        self.assertRegex(table, r"\naaa\s+24h\s+train\s+done\s+REJECTED\s+2: skill, activity\s+" + j24 + "_0")
-        self.assertRegex(table, r"\nbbb\s+12h\s+train\s+failed\s+exit 2\s+" + j12 + "_1")
+        self.assertRegex(lines[0], r"^symbol\s+tf\s+mode\s+state\s+verdict\s+job\s+seconds\s+failed gates$")
+        self.assertRegex(table, r"\naaa\s+24h\s+train\s+done\s+REJECTED\s+" + j24 + r"_0\s+[0-9.]+\s+2: skill, activity\n")
+        self.assertRegex(table, r"\nbbb\s+12h\s+train\s+failed\s+exit 2\s+" + j12 + r"_1\s+[0-9.]+\n")
         self.assertIn("    | retrain_12h: error: " + f"{self.tmp}/data/b12.csv:1: field 'close'", table)
         self.assertIn("4 units: 3 done, 1 failed (1 promoted, 2 rejected)", table)
 
@@ -337,6 +337,45 @@ class TrainFleetTest(FleetCase):
         self.assertEqual(self.run_task(job, "0"), 0)
         b12 = self.status(fleet)[("bbb", "12h", "train")]
         self.assertEqual((b12["state"], b12["verdict"], b12["job"]), ("done", "rejected", f"{job}_0"))
+
+    def test_symbols_per_task_packs_several_retrains_into_one_task_and_keeps_their_verdicts_apart(self):
+        fleet = self.fleet_file(f"""\
+            name = "packed"
+            binaries = "build"
+            out = "out"
+            timeframes = ["24h"]
+            [resources]
+            symbols_per_task = 2
+            [[symbol]]
+            name = "aaa"
+            data = "{self.data('a', 2)}"
+            [[symbol]]
+            name = "bbb"
+            data = "{self.data('b', 3, 'rejected', 'skill')}"
+            [[symbol]]
+            name = "ccc"
+            data = "{self.data('c', 0, 'promoted')}"
+            """)
+        code, out, err = self.run_tool("submit", str(fleet))
+        self.assertEqual(code, 0, err)
+        self.assertIn("3 symbol(s) in 2 task(s)", out)
+        [(job, _)] = self.submitted()
+        self.assertIn("#SBATCH --array=0-1\n", (self.slurm / "jobs" / f"{job}.sbatch").read_text())
+        # task 0 retrains aaa (bad data) and then still bbb; the task fails with aaa's exit code
+        self.assertEqual(self.run_task(job, "0"), 2)
+        self.set_queue(f"{job}|1|{job}_1|PENDING|Priority")
+        units = self.status(fleet)
+        a, b, c = (units[(s, "24h", "train")] for s in ("aaa", "bbb", "ccc"))
+        self.assertEqual((a["state"], a["exit"], a["job"]), ("failed", 2, f"{job}_0"))
+        self.assertEqual((b["state"], b["verdict"], b["failed_gates"], b["job"]),
+                         ("done", "rejected", ["skill"], f"{job}_0"))
+        self.assertEqual((c["state"], c["reason"]), ("pending", "Priority"))
+        self.assertIn("a.csv:1: field 'close': fake failure 2", "\n".join(a["log_tail"]))
+        self.assertFalse(any("bbb" in line for line in a["log_tail"]), a["log_tail"])
+        self.set_queue()
+        self.assertEqual(self.run_task(job, "1"), 0)
+        c = self.status(fleet)[("ccc", "24h", "train")]
+        self.assertEqual((c["state"], c["verdict"], c["job"]), ("done", "promoted", f"{job}_1"))
 
     def test_nothing_submitted_is_reported_as_such_without_asking_slurm(self):
         fleet = self.make_fleet()
