@@ -167,6 +167,23 @@ wait_for_file() {
   return 1
 }
 
+# SIGTERM to each NAME:PID, then waits for all of them; SIGKILL after stop_timeout_s.
+terminate() {
+  local entry waited=0
+  [ $# -gt 0 ] || return 0
+  for entry in "$@"; do kill -TERM "${entry#*:}" 2>/dev/null || true; done
+  for entry in "$@"; do
+    while [ -d "/proc/${entry#*:}" ] && [ "$waited" -lt $((stop_timeout_s * 10)) ]; do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if [ -d "/proc/${entry#*:}" ]; then
+      echo "slurm-cluster: ${entry%%:*} (${entry#*:}) ignored SIGTERM for ${stop_timeout_s}s: SIGKILL" >&2
+      kill -KILL "${entry#*:}" 2>/dev/null || true
+    fi
+  done
+}
+
 # Stops what start_cluster started; safe to call twice and after a partial start.
 stop_cluster() {
   local dir=$1
@@ -191,21 +208,15 @@ stop_cluster() {
         echo "slurm-cluster: jobs still listed after ${drain_timeout_s}s: $(squeue -h -o %i | tr '\n' ' ')" >&2
     fi
   fi
-  local name pid mark live
-  # Reverse order of starting: slurmd, slurmctld, munged.
+  # slurmd and slurmctld together, then munged (the Slurm daemons may still talk on the way out).
+  local name pid mark live slurm_pids=() munge_pids=()
   while read -r name pid mark; do
     live=$(own_pid "$pid" "$mark")
     [ -n "$live" ] || continue
-    kill -TERM "$live" 2>/dev/null || true
-    for _ in $(seq 1 $((stop_timeout_s * 10))); do
-      [ -d "/proc/$live" ] || break
-      sleep 0.1
-    done
-    if [ -d "/proc/$live" ]; then
-      echo "slurm-cluster: $name ($live) ignored SIGTERM for ${stop_timeout_s}s: SIGKILL" >&2
-      kill -KILL "$live" 2>/dev/null || true
-    fi
-  done < <(tac "$dir/pids")
+    if [ "$name" = munged ]; then munge_pids+=("$name:$live"); else slurm_pids+=("$name:$live"); fi
+  done <"$dir/pids"
+  terminate "${slurm_pids[@]}"
+  terminate "${munge_pids[@]}"
   rm -f "$dir/pids"
 }
 
