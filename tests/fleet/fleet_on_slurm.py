@@ -233,7 +233,8 @@ if walkforward:
 print("\nper-task seconds (binary wall time inside the task):")
 wf_out = work / "wf-slurm" if (work / "wf-slurm").exists() else work / "wf"
 for r in sorted(records(work / "fleet") + records(wf_out), key=lambda r: (r["timeframe"], r["symbol"], r["job"])):
-    print(f"  {r['timeframe']:>4} {r['symbol']:<8} {r['mode']:<11} window {r['window']!s:<5} "
+    what = "" if r["mode"] == "train" else ("collect" if r["window"] is None else f"window {r['window']}")
+    print(f"  {r['timeframe']:>4} {r['symbol']:<8} {r['mode']:<11} {what:<9} "
           f"exit {r['exit']}  {r['seconds']:.2f} s  job {r['job']}")
 print(f"first submit to 2 x 2 fleet done (5 retrains in 4 tasks): {t_fleet:.1f} s; to everything done: {t_all:.1f} s")
 print(f"\n{len(failures)} failed, of the checks above")
