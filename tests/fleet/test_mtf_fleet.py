@@ -45,6 +45,7 @@ fleet_tool = _load_tool()
 FAKE_SBATCH = r"""#!/bin/bash
 # stand-in for sbatch --parsable [options] SCRIPT: records the call, prints the next job id
 d=$FAKE_SLURM_DIR
+if [ -f "$d/sbatch_fails" ]; then cat "$d/sbatch_fails" >&2; exit 1; fi
 n=$(( $(cat "$d/next_id" 2>/dev/null || echo 100) ))
 echo $((n + 1)) >"$d/next_id"
 mkdir -p "$d/jobs"
@@ -376,6 +377,16 @@ class TrainFleetTest(FleetCase):
         self.assertEqual(self.run_task(job, "1"), 0)
         c = self.status(fleet)[("ccc", "24h", "train")]
         self.assertEqual((c["state"], c["verdict"], c["job"]), ("done", "promoted", f"{job}_1"))
+
+    def test_a_refused_submission_or_an_empty_selection_is_an_error_with_slurms_words(self):
+        fleet = self.make_fleet()
+        (self.slurm / "sbatch_fails").write_text("sbatch: error: invalid partition specified: nope\n")
+        code, out, err = self.run_tool("submit", str(fleet))
+        self.assertEqual(code, 4)
+        self.assertIn("invalid partition specified: nope", err)
+        code, out, err = self.run_tool("submit", str(fleet), "--only", "zzz")
+        self.assertEqual(code, 1)
+        self.assertIn("--only zzz selects nothing", err)
 
     def test_nothing_submitted_is_reported_as_such_without_asking_slurm(self):
         fleet = self.make_fleet()
