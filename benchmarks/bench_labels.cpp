@@ -61,10 +61,14 @@ void purged_folds(benchmark::State& state) {
   for (std::size_t i = 0; i < rows; ++i)
     t[i] = 1'600'000'000 + static_cast<std::int64_t>(i / 3) * 300;
   const std::int64_t purge = 12 * 300;
+  std::vector<std::int64_t> ends(rows);
+  for (std::size_t i = 0; i < rows; ++i)
+    ends[i] = t[i] + purge;
   for (auto _ : state) {
-    const auto segments = mtf::split::chronological_split(t, mtf::split::spec{}, purge);
+    const auto segments = mtf::split::chronological_split(t, ends, mtf::split::spec{});
     auto folds = mtf::split::purged_kfold(
-        std::span<const std::int64_t>(t).first(segments.train.end), 5, purge);
+        std::span<const std::int64_t>(t).first(segments.train.end),
+        std::span<const std::int64_t>(ends).first(segments.train.end), 5, purge);
     benchmark::DoNotOptimize(folds.data());
     benchmark::ClobberMemory();
   }

@@ -46,8 +46,14 @@ const data_set& five_minute_shaped() {
 }
 
 const mtf::model::fit_context& context() {
+  static const std::vector<std::int64_t> ends = [] {
+    std::vector<std::int64_t> e = five_minute_shaped().times;
+    for (auto& t : e)
+      t += 12 * 300;
+    return e;
+  }();
   static const mtf::model::fit_context ctx{
-      .seed = 1, .threads = 2, .row_times = five_minute_shaped().times, .purge_seconds = 12 * 300};
+      .seed = 1, .threads = 2, .row_times = five_minute_shaped().times, .row_label_ends = ends};
   return ctx;
 }
 

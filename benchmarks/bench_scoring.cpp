@@ -88,8 +88,8 @@ const trained_policy<P>& trained() {
     f.labels = mtf::compute_label_inputs(out->bars.close, P::horizon, P::labeler, "bundled");
     const std::vector<mtf::pipeline::symbol_input> inputs{input};
     const std::vector<mtf::pipeline::symbol_features> features{f};
-    const auto rows = mtf::pipeline::merge_rows(inputs, features);
-    const auto seg = mtf::split::chronological_split<P>(rows.time);
+    const auto rows = mtf::pipeline::merge_rows(inputs, features, P::horizon);
+    const auto seg = mtf::split::chronological_split<P>(rows.time, rows.label_end);
     const auto k =
         mtf::pipeline::solve_k_on_rows<P>(rows, features, seg.train.begin, seg.train.end);
     const auto y = mtf::pipeline::label_rows(rows, features, k.k);
@@ -101,13 +101,13 @@ const trained_policy<P>& trained() {
     const std::vector<std::int64_t> t_train(
         rows.time.begin() + static_cast<std::ptrdiff_t>(train_begin),
         rows.time.begin() + static_cast<std::ptrdiff_t>(seg.train.end));
+    const std::vector<std::int64_t> end_train(
+        rows.label_end.begin() + static_cast<std::ptrdiff_t>(train_begin),
+        rows.label_end.begin() + static_cast<std::ptrdiff_t>(seg.train.end));
     const auto w_train = mtf::target_mix_sample_weights(y_train, P::class_targets);
-    const auto folds = mtf::split::purged_kfold<P>(t_train);
+    const auto folds = mtf::split::purged_kfold<P>(t_train, end_train);
     const mtf::model::fit_context ctx{
-        .seed = 42,
-        .threads = 1,
-        .row_times = t_train,
-        .purge_seconds = static_cast<std::int64_t>(P::horizon) * P::bar_seconds};
+        .seed = 42, .threads = 1, .row_times = t_train, .row_label_ends = end_train};
     std::fprintf(stderr, "training the %s stack on %zu rows ...\n", std::string(P::name).c_str(),
                  out->train_rows);
     out->stack.emplace(mtf::model::fit_stack(P::base_models, P::meta_model, x_train, y_train,

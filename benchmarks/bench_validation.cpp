@@ -80,6 +80,7 @@ void signals_backtest_and_gates(benchmark::State& state) {
                    .test_log_loss = 1.0,
                    .test_log_loss_uncalibrated = 1.01,
                    .prior_log_loss = 1.05,
+                   .calibration_prior_log_loss = 1.06,
                    .leakage_audit_passed = true,
                    .feature_names = names,
                    .feature_importance = importance});

@@ -39,7 +39,8 @@ struct tf_12h {
           .trees = 150, .max_depth = 10, .min_leaf = 20},            // plan: RF 150 x depth 10;
                                                                      // fewer rows, smaller leaves
       model::logistic_regression{.C = 0.1});                         // plan: linear trend view
-  static constexpr model::logistic_regression meta_model{.C = 0.1};  // plan: balanced, C = 0.1
+  // plan: C = 0.1 and "balanced" = balanced to the target mix, by the sample weights (SPEC §4.7)
+  static constexpr model::logistic_regression meta_model{.C = 0.1};
 
   static constexpr calibration::spec calibration{};  // isotonic; small splits fall back (SPEC §4.9)
   static constexpr split::spec split{};              // 70/15/15 by time, 5 purged folds

@@ -37,7 +37,8 @@ struct tf_1h {
           .trees = 150, .max_depth = 10, .min_leaf = 50},  // plan: RF 150 x depth 10
       model::gradient_boosting{
           .rounds = 150, .max_depth = 8, .eta = 0.05});              // plan: XGB 150 x depth 8
-  static constexpr model::logistic_regression meta_model{.C = 0.1};  // plan: balanced, C = 0.1
+  // plan: C = 0.1 and "balanced" = balanced to the target mix, by the sample weights (SPEC §4.7)
+  static constexpr model::logistic_regression meta_model{.C = 0.1};
 
   static constexpr calibration::spec calibration{};  // isotonic, 1,000-row floor (SPEC §4.9)
   static constexpr split::spec split{};              // 70/15/15 by time, 5 purged folds

@@ -36,7 +36,8 @@ struct tf_24h {
           .trees = 100, .max_depth = 12, .min_leaf = 10},            // plan: RF 100 x depth 12;
                                                                      // few rows, small leaves
       model::logistic_regression{.C = 0.1});                         // plan: linear view
-  static constexpr model::logistic_regression meta_model{.C = 0.1};  // plan: balanced, C = 0.1
+  // plan: C = 0.1 and "balanced" = balanced to the target mix, by the sample weights (SPEC §4.7)
+  static constexpr model::logistic_regression meta_model{.C = 0.1};
 
   static constexpr calibration::spec calibration{};  // isotonic; small splits fall back (SPEC §4.9)
   static constexpr split::spec split{};              // 70/15/15 by time, 5 purged folds

@@ -41,7 +41,8 @@ struct tf_5m {
       model::gradient_boosting{.rounds = 200, .max_depth = 6, .eta = 0.05},
       // plan: a strongly regularised linear view as a third, uncorrelated opinion
       model::logistic_regression{.C = 0.1});
-  static constexpr model::logistic_regression meta_model{.C = 0.1};  // plan: balanced, C = 0.1
+  // plan: C = 0.1 and "balanced" = balanced to the target mix, by the sample weights (SPEC §4.7)
+  static constexpr model::logistic_regression meta_model{.C = 0.1};
 
   static constexpr calibration::spec calibration{};  // isotonic, 1,000-row floor (SPEC §4.9)
   static constexpr split::spec split{};              // 70/15/15 by time, 5 purged folds

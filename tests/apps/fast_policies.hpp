@@ -41,9 +41,33 @@ struct tf_24h_fast : mtf::timeframes::tf_24h {
                               model::logistic_regression{.C = 0.1});
 };
 
+/// 24h fast with every table gate open, no Sharpe floor and a wide calibration tolerance: only
+/// the gates every policy has and cannot switch off (skill, not constant, no leakage, feature
+/// concentration) decide. Lets the end-to-end tests reach the champion/challenger rule on data with
+/// a planted signal; never a shipped policy.
+struct tf_24h_lenient : tf_24h_fast {
+  static constexpr gates::table gates{
+      .up_share = {0.0, 1.0},
+      .down_share = {0.0, 1.0},
+      .neutral_share = {0.0, 1.0},
+      .confidence_mean_min = 0.0,
+      .confidence_median_min = {},
+      .confidence_share = {.threshold = 0.0, .min_share = 0.0},
+      .alpha_mean_min = 0.0,
+      .alpha_share = {},
+      .eligible_share_min = {},
+      .non_neutral_min = 0.0,
+      .activity = {gates::activity_metric::direction_changes_per_month, 0.0, 1e9},
+      .calibration_tolerance = 1.0,
+      .sharpe_min = -1e9,
+      .max_feature_share = 1.0,
+  };
+};
+
 static_assert(TimeframePolicy<tf_5m_fast>);
 static_assert(TimeframePolicy<tf_1h_fast>);
 static_assert(TimeframePolicy<tf_12h_fast>);
 static_assert(TimeframePolicy<tf_24h_fast>);
+static_assert(TimeframePolicy<tf_24h_lenient>);
 
 }  // namespace mtf::test_timeframes

@@ -66,11 +66,18 @@ run_report sample_report() {
   r.data.train_rows = 18'000;
   r.data.calibration_rows = 3'800;
   r.data.test_rows = n;
-  r.labels = {0.62, {0.40, 0.20, 0.40}, {0.40, 0.20, 0.40}, {0.40, 0.20, 0.40}};
-  r.models.base = {{"random_forest", 1.0412, {1.03, 1.05, 1.04, 1.04, 1.046}},
-                   {"gradient_boosting", 1.0387, {1.02, 1.05, 1.03, 1.04, 1.0535}},
-                   {"logistic_regression", 1.0655, {1.06, 1.07, 1.06, 1.07, 1.0675}}};
+  r.labels = {0.62, {0.40, 0.20, 0.40}, {0.40, 0.20, 0.40}, {0.40, 0.20, 0.40}, {0.38, 0.21, 0.41}};
+  r.models.base = {{"random_forest", 1.0412, {1.03, 1.05, 1.04, 1.04, 1.046}, 1.0501},
+                   {"gradient_boosting", 1.0387, {1.02, 1.05, 1.03, 1.04, 1.0535}, 1.0466},
+                   {"logistic_regression", 1.0655, {1.06, 1.07, 1.06, 1.07, 1.0675}, 1.0702}};
+  r.models.combiner = "meta_model";
+  r.models.combiner_reason = "the meta-model is within 0.0020 of the best base model or better";
   r.models.meta_oof_log_loss = 1.0351;
+  r.models.meta_test_log_loss = 1.0433;
+  r.models.ensemble_oof_log_loss = 1.0371;
+  r.models.ensemble_test_log_loss = 1.0450;
+  r.models.ensemble_weights = {0.4, 0.6, 0.0};
+  r.models.stack_oof_log_loss = 1.0351;
   r.models.stability_std = 0.0112;
 
   const auto sig = validation::compute_signals(probs, P::trade_gate);
@@ -89,6 +96,7 @@ run_report sample_report() {
   r.validation.test_brier = brier_score(probs, labels);
   r.validation.test_ece = expected_calibration_error(probs, labels);
   r.validation.prior_log_loss = validation::prior_log_loss({0.4, 0.2, 0.4}, labels);
+  r.validation.calibration_prior_log_loss = validation::prior_log_loss({0.38, 0.21, 0.41}, labels);
 
   r.backtest = backtest::run_backtest_for<P>(sig, timestamps, closes);
   const std::vector<std::string> names{"log_return_1",  "sma_ratio_20",      "rsi_14",
@@ -102,6 +110,7 @@ run_report sample_report() {
                  .test_log_loss = r.validation.test_log_loss,
                  .test_log_loss_uncalibrated = r.validation.test_log_loss_uncalibrated,
                  .prior_log_loss = r.validation.prior_log_loss,
+                 .calibration_prior_log_loss = r.validation.calibration_prior_log_loss,
                  .leakage_audit_passed = true,
                  .feature_names = names,
                  .feature_importance = importance});

@@ -98,3 +98,20 @@ TEST_CASE("the HTML report renders in headless chromium (skipped without /usr/bi
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
 }
+
+TEST_CASE(
+    "report.html names the stack's members, meta-model, ensemble and choice, and lists "
+    "pooled symbols",
+    "[report][html]") {
+  auto r = mtf::artifact::sample_report();
+  r.per_symbol = {{"BTCUSDT", 300, 1.0412, 1.0512, 0.42, 0.10, 12, 0.8, 0.031},
+                  {"ETHUSDT", 280, 1.0612, 1.0555, 0.39, 0.07, 9, -0.3, -0.012}};
+  const std::string html = mtf::artifact::render_html_report(r);
+  CHECK(html.find("<td>greedy ensemble</td>") != std::string::npos);
+  CHECK(html.find("weights random_forest 0.40, gradient_boosting 0.60, logistic_regression 0.00") !=
+        std::string::npos);
+  CHECK(html.find("test log loss alone 1.0466") != std::string::npos);
+  CHECK(html.find("<td>stack</td><td>uses meta_model") != std::string::npos);
+  CHECK(html.find("<td>ETHUSDT</td>") != std::string::npos);
+  CHECK(html.find("equal capital per symbol") != std::string::npos);
+}

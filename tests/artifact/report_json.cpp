@@ -13,12 +13,19 @@ using mtf::artifact::run_report;
 TEST_CASE("report JSON carries report_version and round-trips the key fields", "[report]") {
   const run_report original = mtf::artifact::sample_report();
   const nlohmann::json j = mtf::artifact::report_to_json(original);
-  CHECK(j.at("report_version") == 1);
+  CHECK(j.at("report_version") == 2);
   CHECK(j.at("timeframe") == "5m");
   CHECK(j.at("verdict").at("outcome").is_string());
   // Through text, as report.json is written and read.
   const run_report back = report_from_json(nlohmann::json::parse(j.dump()));
-  CHECK(back.report_version == 1);
+  CHECK(back.report_version == 2);
+  CHECK(back.models.combiner == "meta_model");
+  CHECK(back.models.base.at(1).test_log_loss == original.models.base.at(1).test_log_loss);
+  CHECK(back.models.ensemble_weights == original.models.ensemble_weights);
+  CHECK(back.labels.calibration_share == original.labels.calibration_share);
+  CHECK(back.validation.calibration_prior_log_loss ==
+        original.validation.calibration_prior_log_loss);
+  CHECK(j.at("evaluation").is_null());
   CHECK(back.run_id == original.run_id);
   CHECK(back.run_path == original.run_path);
   CHECK(back.seed == original.seed);
@@ -73,8 +80,8 @@ TEST_CASE("a report missing keys loads with defaults and a foreign document is r
   CHECK(r.gates.empty());
   CHECK_THROWS_AS(report_from_json(nlohmann::json::parse(R"({"timeframe": "1h"})")),
                   mtf::artifact_error);
-  CHECK_THROWS_WITH(report_from_json(nlohmann::json::parse(R"({"report_version": 2})")),
-                    Catch::Contains("report_version 2 is not supported"));
+  CHECK_THROWS_WITH(report_from_json(nlohmann::json::parse(R"({"report_version": 3})")),
+                    Catch::Contains("report_version 3 is not supported"));
   CHECK_THROWS_AS(report_from_json(nlohmann::json::parse(
                       R"({"report_version": 1, "validation": {"test_log_loss": "low"}})")),
                   mtf::artifact_error);

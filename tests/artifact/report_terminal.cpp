@@ -100,3 +100,47 @@ TEST_CASE("report dates are UTC civil dates (checked against Python's datetime)"
   CHECK(utc_minutes(-86'400) == "1969-12-31 00:00");
   CHECK(utc_minutes(4'102'444'799) == "2099-12-31 23:59");
 }
+
+TEST_CASE("the models lines name every member, the meta-model, the ensemble and the choice",
+          "[report]") {
+  run_report r = mtf::artifact::sample_report();
+  const std::string text = render(r, false);
+  CHECK(text.find("the stack uses meta_model") != std::string::npos);
+  CHECK(text.find("out-of-fold           random_forest 1.0412  gradient_boosting 1.0387  "
+                  "logistic_regression 1.0655  meta 1.0351  ensemble 1.0371") != std::string::npos);
+  CHECK(text.find("test (uncalibrated)   random_forest 1.0501  gradient_boosting 1.0466  "
+                  "logistic_regression 1.0702  meta 1.0433  ensemble 1.0450") != std::string::npos);
+  r.models.combiner = "ensemble";
+  CHECK(render(r, false).find("the stack uses ensemble (weights random_forest 0.40 "
+                              "gradient_boosting 0.60 logistic_regression 0.00)") !=
+        std::string::npos);
+}
+
+TEST_CASE("pooled runs list every symbol under the backtest", "[report]") {
+  run_report r = mtf::artifact::sample_report();
+  CHECK(render(r, false).find("symbols") == std::string::npos);  // one symbol: no table
+  r.per_symbol = {{"BTCUSDT", 300, 1.0412, 1.0512, 0.42, 0.10, 12, 0.8, 0.031},
+                  {"ETHUSDT", 280, 1.0612, 1.0555, 0.39, 0.07, 9, -0.3, -0.012}};
+  const std::string text = render(r, false);
+  CHECK(text.find("symbols") != std::string::npos);
+  CHECK(text.find("BTCUSDT") != std::string::npos);
+  CHECK(text.find("ETHUSDT") != std::string::npos);
+  CHECK(text.find("1.0612") != std::string::npos);
+}
+
+TEST_CASE(
+    "an evaluation has its own view: the model's training period and the skipped rows, "
+    "no training lines",
+    "[report]") {
+  run_report r = mtf::artifact::sample_report();
+  r.evaluation = mtf::artifact::evaluation_summary{"20261101T000000Z-1", 1'700'000'000,
+                                                   1'750'000'000, 412, 1'234};
+  r.verdict = {decision::evaluated, {"skill"}, {}};
+  const std::string text = render(r, false);
+  CHECK(text.find("mtf evaluate 5m  model 20261101T000000Z-1") != std::string::npos);
+  CHECK(text.find("trained on bars 2023-11-14 22:13 .. 2025-06-15 15:06") != std::string::npos);
+  CHECK(text.find("rows judged 1234  skipped as in-sample 412") != std::string::npos);
+  CHECK(text.find("calibration  ") == std::string::npos);
+  CHECK(text.find("models  ") == std::string::npos);
+  CHECK(text.find("EVALUATED: 1 gate failed (skill)") != std::string::npos);
+}

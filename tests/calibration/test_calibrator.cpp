@@ -141,10 +141,39 @@ TEST_CASE("a 300-row calibration split does not let isotonic zeros blow up the t
   CHECK(result.report.requested == method::isotonic);
   CHECK(result.report.used == method::temperature);
   CHECK(result.report.reason ==
-        "calibration split has 300 rows < min_isotonic_rows 1000: temperature scaling used");
+        "calibration split has 300 rows < min_isotonic_rows 1000: bias-corrected temperature "
+        "scaling used");
   CHECK_FALSE(result.report.check_isotonic_log_loss.has_value());
   CHECK(smallest_true_class_probability(safe_test, test_rows.labels) > 0.0);
-  CHECK(safe_loss < uncalibrated + 0.05);
+  // Bias-corrected temperature scaling follows the calibration window's class mix (SPEC §4.9):
+  // it learns that "up" was rare. Under a prior shift as extreme as this one that costs log loss
+  // on the test window (the calibration_held gate is there to catch it), but it never prices a
+  // class at 0 and stays far below plain isotonic.
+  CHECK(safe_loss < 0.5 * plain_loss);
+  const auto on_calibration = result.model.predict(calibration_rows.probs);
+  double mean_up = 0.0, share_up = 0.0;
+  for (std::size_t i = 0; i < 300; ++i) {
+    mean_up += on_calibration(i, 2) / 300.0;
+    share_up += (calibration_rows.labels[i] == 2 ? 1.0 : 0.0) / 300.0;
+  }
+  CHECK(mean_up == Approx(share_up).margin(1e-6));
+}
+
+TEST_CASE("without a prior shift the small-split fallback improves an over-confident model",
+          "[calibrator]") {
+  // The same over-confident model (sharpness 1.3, noise 0.5) with calibration and test rows from
+  // one regime: the fallback must help on the test rows, not only in-sample.
+  const std::uint64_t seed = 20261201;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  const auto calibration_rows = draw_rows(rng, 300, 1.5, 1.3, 0.5, {0.0, 0.6, -0.3});
+  const auto test_rows = draw_rows(rng, 3000, 1.5, 1.3, 0.5, {0.0, 0.6, -0.3});
+  const auto result = fit_calibrator(spec{}, calibration_rows.probs, calibration_rows.labels);
+  REQUIRE(result.report.used == method::temperature);
+  const double uncalibrated = mtf::log_loss(test_rows.probs, test_rows.labels);
+  const double calibrated = mtf::log_loss(result.model.predict(test_rows.probs), test_rows.labels);
+  INFO("uncalibrated " << uncalibrated << ", calibrated " << calibrated);
+  CHECK(calibrated < uncalibrated - 0.01);
 }
 
 TEST_CASE("isotonic that overfits loses the K-fold check and temperature scaling is used",
@@ -164,7 +193,7 @@ TEST_CASE("isotonic that overfits loses the K-fold check and temperature scaling
   CHECK_THAT(result.report.reason,
              Catch::StartsWith("isotonic lost the 5-fold check on the calibration split "
                                "(out-of-fold log loss ") &&
-                 Catch::EndsWith("): temperature scaling used"));
+                 Catch::EndsWith("): bias-corrected temperature scaling used"));
   CHECK(result.model.kind() == method::temperature);
 }
 
@@ -319,16 +348,79 @@ TEST_CASE("the K-fold check predicts each contiguous block from the other blocks
         }
       }
     }
+    // One bar per row, labels ending `purge` bars later: the purge on label ends is the purge
+    // of `purge` rows on either side.
+    std::vector<std::int64_t> time(31), label_end(31);
+    for (std::size_t i = 0; i < 31; ++i) {
+      time[i] = 60 * static_cast<std::int64_t>(i);
+      label_end[i] = time[i] + 60 * static_cast<std::int64_t>(purge);
+    }
     const auto [iso_loss, temp_loss] =
-        isotonic_vs_temperature_check(rows.probs, rows.labels, 3, 1e-6, purge);
+        isotonic_vs_temperature_check(rows.probs, rows.labels, 3, 1e-6, {time, label_end});
     CHECK(iso_loss == Approx(mtf::log_loss(iso_oof, rows.labels)).epsilon(1e-14));
     CHECK(temp_loss == Approx(mtf::log_loss(temp_oof, rows.labels)).epsilon(1e-14));
   }
   CHECK_THROWS_AS(isotonic_vs_temperature_check(rows.probs, rows.labels, 16, 1e-6),
                   mtf::training_error);
-  // 3 blocks of ~10 rows with 15 purged each side leave nothing to fit the middle block on.
-  CHECK_THROWS_AS(isotonic_vs_temperature_check(rows.probs, rows.labels, 3, 1e-6, 15),
-                  mtf::training_error);
+  // 3 blocks of ~10 rows with labels 15 bars long leave nothing to fit the middle block on.
+  std::vector<std::int64_t> time(31), label_end(31);
+  for (std::size_t i = 0; i < 31; ++i)
+    time[i] = 60 * static_cast<std::int64_t>(i), label_end[i] = time[i] + 60 * 15;
+  CHECK_THROWS_AS(
+      isotonic_vs_temperature_check(rows.probs, rows.labels, 3, 1e-6, {time, label_end}),
+      mtf::training_error);
+}
+
+TEST_CASE("the K-fold check purges on label ends, per symbol when symbols are pooled",
+          "[calibrator]") {
+  // Two symbols pooled: rows 2b and 2b+1 are both bar b; labels look 4 bars ahead. Purging 4
+  // rows (the horizon in rows) would purge only 2 bars of each symbol; the check must drop every
+  // row whose label window overlaps the held-out block, i.e. 4 bars = 8 rows on the early side.
+  const std::uint64_t seed = 41;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  const std::size_t n = 60;
+  const auto rows = draw_rows(rng, n, 1.5, 1.5, 0.3);
+  std::vector<std::int64_t> time(n), label_end(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    time[i] = 3600 * static_cast<std::int64_t>(i / 2);
+    label_end[i] = time[i] + 4 * 3600;
+  }
+  // By hand: blocks [0,20) [20,40) [40,60) = bars 0-9, 10-19, 20-29. The middle block fits on
+  // bars whose label ends before bar 10 (bars 0..5: rows 0..11) and on bars after its last label
+  // end (bar 19 + 4 = 23: bars 24..29, rows 48..59).
+  mtf::matrix iso_oof = mtf::matrix::from_shape({n, 3}), temp_oof = iso_oof;
+  const std::size_t edges[] = {0, 20, 40, 60};
+  for (std::size_t k = 0; k < 3; ++k) {
+    const std::int64_t first = time[edges[k]], last_end = label_end[edges[k + 1] - 1];
+    std::vector<std::size_t> fit;
+    for (std::size_t i = 0; i < n; ++i)
+      if ((i < edges[k] && label_end[i] < first) || (i >= edges[k + 1] && time[i] > last_end))
+        fit.push_back(i);
+    if (k == 1) {
+      CHECK(fit.size() == 12 + 12);
+      CHECK(fit[11] == 11);
+      CHECK(fit[12] == 48);
+    }
+    mtf::matrix fit_probs = mtf::matrix::from_shape({fit.size(), 3});
+    std::vector<int> fit_labels;
+    for (std::size_t r = 0; r < fit.size(); ++r) {
+      for (std::size_t c = 0; c < 3; ++c)
+        fit_probs(r, c) = rows.probs(fit[r], c);
+      fit_labels.push_back(rows.labels[fit[r]]);
+    }
+    auto iso = isotonic_calibrator::fit(fit_probs, fit_labels).predict(rows.probs);
+    auto temp = temperature_scaling::fit(fit_probs, fit_labels).predict(rows.probs);
+    apply_probability_floor(iso, 1e-6);
+    apply_probability_floor(temp, 1e-6);
+    for (std::size_t i = edges[k]; i < edges[k + 1]; ++i)
+      for (std::size_t c = 0; c < 3; ++c)
+        iso_oof(i, c) = iso(i, c), temp_oof(i, c) = temp(i, c);
+  }
+  const auto [iso_loss, temp_loss] =
+      isotonic_vs_temperature_check(rows.probs, rows.labels, 3, 1e-6, {time, label_end});
+  CHECK(iso_loss == Approx(mtf::log_loss(iso_oof, rows.labels)).epsilon(1e-14));
+  CHECK(temp_loss == Approx(mtf::log_loss(temp_oof, rows.labels)).epsilon(1e-14));
 }
 
 TEST_CASE("the 1,000-row minimum is inclusive", "[calibrator]") {
@@ -343,5 +435,6 @@ TEST_CASE("the 1,000-row minimum is inclusive", "[calibrator]") {
   const auto short_split = fit_calibrator(spec{}, fewer, fewer_labels);
   CHECK_FALSE(short_split.report.check_isotonic_log_loss.has_value());
   CHECK(short_split.report.reason ==
-        "calibration split has 999 rows < min_isotonic_rows 1000: temperature scaling used");
+        "calibration split has 999 rows < min_isotonic_rows 1000: bias-corrected temperature "
+        "scaling used");
 }

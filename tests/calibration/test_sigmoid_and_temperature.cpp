@@ -89,11 +89,94 @@ TEST_CASE("temperature scaling stops at its limits for useless or perfect inputs
   const mtf::matrix probs = {{0.7, 0.2, 0.1}, {0.1, 0.7, 0.2}, {0.2, 0.1, 0.7}};
   CHECK(temperature_scaling::fit(probs, std::vector<int>{2, 0, 1}).temperature() ==
         temperature_scaling::max_temperature);
-  // Labels always on the largest: as sharp as allowed.
-  CHECK(temperature_scaling::fit(probs, std::vector<int>{0, 1, 2}).temperature() ==
-        temperature_scaling::min_temperature);
+  // Labels always on the largest: sharpened until the loss is flat in double precision (the
+  // labelled class then gets 1 to within rounding; the bound 0.01 need not be reached).
+  const auto perfect = temperature_scaling::fit(probs, std::vector<int>{0, 1, 2});
+  CHECK(perfect.temperature() < 0.05);
+  const auto sharp = perfect.predict(probs);
+  for (std::size_t i = 0; i < 3; ++i)
+    CHECK(sharp(i, i) > 1.0 - 1e-12);
   CHECK_THROWS_AS(temperature_scaling::with_temperature(0.0), mtf::artifact_error);
   CHECK_THROWS_AS(temperature_scaling::fit(probs, std::vector<int>{0, 1}), mtf::training_error);
+}
+
+TEST_CASE("bias-corrected temperature scaling restores the class prior of uninformative inputs",
+          "[temperature]") {
+  // Every row says 1/3 each: the logits are equal, so T does nothing and p = softmax(b). The
+  // maximum-likelihood b gives the label shares: b_c = log(share_c) - mean log share.
+  const std::size_t rows = 200;
+  const mtf::matrix probs = xt::ones<double>({rows, std::size_t{3}}) / 3.0;
+  std::vector<int> labels;
+  for (std::size_t i = 0; i < rows; ++i)
+    labels.push_back(i < 84 ? 0 : (i < 104 ? 1 : 2));  // shares 0.42 / 0.10 / 0.48
+  const auto fitted = temperature_scaling::fit(probs, labels);
+  const double shares[] = {0.42, 0.10, 0.48};
+  const double mean_log = (std::log(0.42) + std::log(0.10) + std::log(0.48)) / 3.0;
+  REQUIRE(fitted.bias().size() == 3);
+  const auto out = fitted.predict(probs);
+  for (std::size_t c = 0; c < 3; ++c) {
+    CHECK(fitted.bias()[c] == Approx(std::log(shares[c]) - mean_log).margin(1e-9));
+    CHECK(out(0, c) == Approx(shares[c]).margin(1e-9));
+  }
+}
+
+TEST_CASE(
+    "bias-corrected temperature scaling matches the label mix on average and beats plain "
+    "temperature scaling",
+    "[temperature]") {
+  // Rows whose model was trained on equal thirds while neutral is rare: the maximum-likelihood
+  // biases make the mean calibrated probability of every class equal its share of the labels
+  // (the bias gradient is zero), which one temperature alone cannot do.
+  mtf::matrix probs = {{0.5, 0.3, 0.2}, {0.3, 0.4, 0.3},   {0.2, 0.3, 0.5},   {0.6, 0.3, 0.1},
+                       {0.1, 0.3, 0.6}, {0.4, 0.35, 0.25}, {0.25, 0.35, 0.4}, {0.45, 0.3, 0.25}};
+  const std::vector<int> labels{0, 0, 2, 0, 2, 2, 2, 1};
+  const auto fitted = temperature_scaling::fit(probs, labels);
+  const auto out = fitted.predict(probs);
+  for (std::size_t c = 0; c < 3; ++c) {
+    double mean = 0.0, share = 0.0;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      mean += out(i, c) / static_cast<double>(labels.size());
+      share += (labels[i] == static_cast<int>(c) ? 1.0 : 0.0) / static_cast<double>(labels.size());
+    }
+    CHECK(mean == Approx(share).margin(1e-9));
+  }
+  double bias_sum = 0.0;
+  for (const double b : fitted.bias())
+    bias_sum += b;
+  CHECK(bias_sum == Approx(0.0).margin(1e-12));
+  const double with_bias = mtf::log_loss(out, labels);
+  const double plain = mtf::log_loss(
+      temperature_scaling::with_temperature(fitted.temperature()).predict(probs), labels);
+  CHECK(with_bias < plain);
+  // No perturbation of T or of one bias (re-centred) does better: a local optimum of a convex
+  // loss is the global one.
+  for (const double dt : {-1e-3, 1e-3}) {
+    const auto moved =
+        temperature_scaling::with_temperature(fitted.temperature() * (1 + dt), fitted.bias());
+    CHECK(mtf::log_loss(moved.predict(probs), labels) >= with_bias - 1e-15);
+  }
+  for (std::size_t c = 0; c < 3; ++c) {
+    for (const double db : {-1e-3, 1e-3}) {
+      auto bias = fitted.bias();
+      bias[c] += db;
+      const auto moved = temperature_scaling::with_temperature(fitted.temperature(), bias);
+      CHECK(mtf::log_loss(moved.predict(probs), labels) >= with_bias - 1e-15);
+    }
+  }
+}
+
+TEST_CASE("a fitted temperature and bias survive a JSON round trip", "[temperature]") {
+  const mtf::matrix probs = {{0.7, 0.2, 0.1}, {0.2, 0.5, 0.3}, {0.1, 0.3, 0.6}, {0.3, 0.3, 0.4}};
+  const std::vector<int> labels{0, 1, 2, 2};
+  const auto fitted = temperature_scaling::fit(probs, labels);
+  const auto loaded =
+      temperature_scaling::from_json(nlohmann::json::parse(fitted.to_json().dump()));
+  const auto a = fitted.predict(probs), b = loaded.predict(probs);
+  for (std::size_t k = 0; k < a.size(); ++k)
+    CHECK(a.data()[k] == b.data()[k]);
+  // An older calibrator without biases still loads: a plain temperature.
+  const auto plain = temperature_scaling::from_json(nlohmann::json{{"temperature", 2.0}});
+  CHECK(plain.bias().empty());
 }
 
 TEST_CASE("platt scaling solves a two-score case exactly", "[sigmoid]") {
@@ -157,4 +240,40 @@ TEST_CASE("sigmoid calibration fits one-vs-rest and improves a distorted model",
         mtf::log_loss(data.probs, data.labels));
   for (const auto& p : model.per_class())
     CHECK(p.a < 0.0);  // higher score, more likely
+}
+
+TEST_CASE("a bias prior keeps a short calibration split from teaching its own class mix",
+          "[temperature]") {
+  // A model trained on re-weighted thirds of a 0.42 / 0.10 / 0.48 market: its uninformative
+  // output is 1/3 each, and log(0.42 / (1/3)), ... undoes the re-weighting. A 120-row calibration
+  // split drawn in an up-trend (labels 0.20 / 0.10 / 0.70) would teach plain bias correction that
+  // mix; with the prior worth 1,000 rows the biases stay near the train prior.
+  const std::size_t rows = 120;
+  const mtf::matrix probs = xt::ones<double>({rows, std::size_t{3}}) / 3.0;
+  std::vector<int> labels;
+  for (std::size_t i = 0; i < rows; ++i)
+    labels.push_back(i < 24 ? 0 : (i < 36 ? 1 : 2));
+  const std::vector<double> center{std::log(0.42 * 3), std::log(0.10 * 3), std::log(0.48 * 3)};
+  const mtf::calibration::bias_prior prior{center, 1000.0};
+  const auto held = temperature_scaling::fit(probs, labels, &prior).predict(probs);
+  const auto free = temperature_scaling::fit(probs, labels).predict(probs);
+  INFO("with prior " << held(0, 0) << "/" << held(0, 1) << "/" << held(0, 2) << ", without "
+                     << free(0, 0) << "/" << free(0, 1) << "/" << free(0, 2));
+  CHECK(free(0, 2) == Approx(0.70).margin(1e-6));  // plain: the split's own mix
+  CHECK(held(0, 2) < 0.56);                        // with the prior: near the train prior 0.48
+  CHECK(held(0, 2) > 0.48);                        // the split's evidence still moves it a little
+  // With a long split the same evidence wins over the prior.
+  const std::size_t many = 20'000;
+  const mtf::matrix long_probs = xt::ones<double>({many, std::size_t{3}}) / 3.0;
+  std::vector<int> long_labels;
+  for (std::size_t i = 0; i < many; ++i)
+    long_labels.push_back(i % 10 < 2 ? 0 : (i % 10 < 3 ? 1 : 2));
+  const auto learned =
+      temperature_scaling::fit(long_probs, long_labels, &prior).predict(long_probs);
+  CHECK(learned(0, 2) == Approx(0.70).margin(0.02));
+  CHECK_THROWS_AS(temperature_scaling::fit(probs, labels,
+                                           std::make_unique<mtf::calibration::bias_prior>(
+                                               mtf::calibration::bias_prior{{0.0, 0.0}, 10.0})
+                                               .get()),
+                  mtf::training_error);
 }

@@ -50,13 +50,14 @@ real_data_solve solve_on(const std::string& file_name, const Labeler& labeler) {
   const auto in = mtf::compute_label_inputs(bars.close, P::horizon, labeler, bars.source);
 
   std::vector<std::size_t> labeled;
-  std::vector<std::int64_t> row_time;
+  std::vector<std::int64_t> row_time, label_end;
   for (std::size_t t = 0; t < in.size(); ++t) {
     if (in.status[t] != mtf::label_status::labeled) continue;
     labeled.push_back(t);
     row_time.push_back(bars.timestamp[t]);
+    label_end.push_back(bars.timestamp[t + static_cast<std::size_t>(P::horizon)]);
   }
-  const auto segments = mtf::split::chronological_split<P>(row_time);
+  const auto segments = mtf::split::chronological_split<P>(row_time, label_end);
   const std::vector<std::size_t> train(
       labeled.begin(), labeled.begin() + static_cast<std::ptrdiff_t>(segments.train.end));
   const std::vector<mtf::series_rows> parts{{in, train}};

@@ -41,4 +41,13 @@ inline synthetic_rows make_rows(std::size_t rows, std::size_t features, double s
   return out;
 }
 
+/// Label ends of rows at `times` whose labels look `seconds` ahead (no missing bars).
+inline std::vector<std::int64_t> ends_after(const std::vector<std::int64_t>& times,
+                                            std::int64_t seconds) {
+  std::vector<std::int64_t> out(times.size());
+  for (std::size_t i = 0; i < times.size(); ++i)
+    out[i] = times[i] + seconds;
+  return out;
+}
+
 }  // namespace mtf::test

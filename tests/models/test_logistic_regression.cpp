@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "mtf/labels/class_balance.hpp"
 #include "mtf/models/logistic_regression.hpp"
 #include "synthetic_data.hpp"
 
@@ -53,11 +54,16 @@ TEST_CASE("logistic regression matches scikit-learn's multinomial lbfgs fits",
   for (const auto& c : f.json.at("cases")) {
     const std::string name = c.at("name").get<std::string>();
     SECTION(name) {
-      const logistic_regression spec{.C = c.at("C").get<double>(),
-                                     .class_balanced = c.at("class_balanced").get<bool>()};
-      const std::span<const double> w = c.at("sample_weights").get<bool>()
-                                            ? std::span<const double>(f.w)
-                                            : std::span<const double>();
+      const logistic_regression spec{.C = c.at("C").get<double>()};
+      // scikit-learn's class_weight="balanced" multiplies its count-based class weights into the
+      // sample weights; mtf's fit takes the product as its (only) weights.
+      std::vector<double> w(f.y.size(), 1.0);
+      if (c.at("sample_weights").get<bool>()) w = f.w;
+      if (c.at("class_balanced").get<bool>()) {
+        const auto balanced = mtf::balanced_sample_weights(f.y);
+        for (std::size_t i = 0; i < w.size(); ++i)
+          w[i] *= balanced[i];
+      }
       const auto model = logistic_regression_model::fit(spec, f.x, f.y, w, {});
       const auto coef = c.at("coef").get<std::vector<std::vector<double>>>();
       const auto intercept = c.at("intercept").get<std::vector<double>>();
@@ -115,8 +121,7 @@ TEST_CASE("logistic regression importance is normalised |standardised coefficien
 
 TEST_CASE("a saved logistic regression loads and predicts bit-identically", "[models][logistic]") {
   const auto& f = load_fixture();
-  const auto model =
-      logistic_regression_model::fit({.C = 0.3, .class_balanced = true}, f.x, f.y, f.w, {});
+  const auto model = logistic_regression_model::fit({.C = 0.3}, f.x, f.y, f.w, {});
   const auto path = temp_path("logistic.json");
   model.save(path);
   const auto loaded = logistic_regression_model::load(path);
@@ -145,4 +150,30 @@ TEST_CASE("logistic regression rejects bad input with clear errors", "[models][l
   const auto bad = temp_path("bad_logistic.json");
   { std::ofstream(bad) << R"({"mtf_model": "logistic_regression", "C": 1})"; }
   CHECK_THROWS_WITH(logistic_regression_model::load(bad), Catch::Contains("malformed"));
+}
+
+TEST_CASE("logistic regression applies the sample weights exactly once", "[models][logistic]") {
+  // SPEC §4.7: the target-mix weights are the only class balancing. With intercepts unpenalised,
+  // the fit's optimality condition for each intercept is  Σ_i w_i (p_ic - [y_i = c]) = 0: the
+  // weighted mean predicted probability equals the weighted class share, here the target mix
+  // 0.45 / 0.10 / 0.45 (raw labels 0.42 / 0.10 / 0.48). A second, equal-thirds balancing on top
+  // would move p_neutral towards 1/3.
+  const std::size_t n = 1000;
+  const auto data = mtf::test::make_rows(n, 3, 0.0, 4242);
+  std::vector<int> y(n);
+  for (std::size_t i = 0; i < n; ++i)
+    y[i] = i % 50 < 21 ? 0 : (i % 50 < 26 ? 1 : 2);
+  const std::array<double, 3> target{0.45, 0.10, 0.45};
+  const auto w = mtf::target_mix_sample_weights(y, target);
+  const auto model = logistic_regression_model::fit({.C = 0.1}, data.x, y, w, {});
+  const matrix p = model.predict_proba(data.x);
+  std::array<double, 3> weighted_mean{};
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    total += w[i];
+    for (std::size_t c = 0; c < 3; ++c)
+      weighted_mean[c] += w[i] * p(i, c);
+  }
+  for (std::size_t c = 0; c < 3; ++c)
+    CHECK(weighted_mean[c] / total == Approx(target[c]).margin(1e-8));
 }

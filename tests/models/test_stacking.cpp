@@ -68,9 +68,11 @@ TEST_CASE("a stack beats the class prior out of fold and held out on a planted f
   INFO("seed " << seed);
   const auto train = mtf::test::make_rows(3000, 5, 1.5, seed);
   const auto test = mtf::test::make_rows(1500, 5, 1.5, seed + 1);
-  const auto folds = mtf::split::purged_kfold(train.times, 5, horizon_seconds);
+  const auto folds = mtf::split::purged_kfold(
+      train.times, mtf::test::ends_after(train.times, horizon_seconds), 5, 0);
+  const auto ends = mtf::test::ends_after(train.times, horizon_seconds);
   const model::fit_context ctx{
-      .seed = seed, .threads = 2, .row_times = train.times, .purge_seconds = horizon_seconds};
+      .seed = seed, .threads = 2, .row_times = train.times, .row_label_ends = ends};
   const auto stack =
       model::fit_stack(three_models, meta_spec, train.x, train.y, train.w, ctx, folds);
 
@@ -115,9 +117,11 @@ TEST_CASE("on pure noise the stack does not beat the class prior beyond sampling
   INFO("seed " << seed);
   const auto train = mtf::test::make_rows(3000, 5, 0.0, seed);
   const auto test = mtf::test::make_rows(1500, 5, 0.0, seed + 1);
-  const auto folds = mtf::split::purged_kfold(train.times, 5, horizon_seconds);
+  const auto folds = mtf::split::purged_kfold(
+      train.times, mtf::test::ends_after(train.times, horizon_seconds), 5, 0);
+  const auto ends = mtf::test::ends_after(train.times, horizon_seconds);
   const model::fit_context ctx{
-      .seed = seed, .threads = 2, .row_times = train.times, .purge_seconds = horizon_seconds};
+      .seed = seed, .threads = 2, .row_times = train.times, .row_label_ends = ends};
   const auto stack =
       model::fit_stack(three_models, meta_spec, train.x, train.y, train.w, ctx, folds);
   // Per-row log-loss differences to the prior have a spread well under 0.5 nats here, so the
@@ -139,9 +143,11 @@ TEST_CASE("same data, seed and threads give bit-identical stacks, also after sav
   const std::uint64_t seed = 9;
   INFO("seed " << seed);
   const auto train = mtf::test::make_rows(1500, 4, 1.0, seed);
-  const auto folds = mtf::split::purged_kfold(train.times, 3, horizon_seconds);
+  const auto folds = mtf::split::purged_kfold(
+      train.times, mtf::test::ends_after(train.times, horizon_seconds), 3, 0);
+  const auto ends = mtf::test::ends_after(train.times, horizon_seconds);
   const model::fit_context ctx{
-      .seed = seed, .threads = 2, .row_times = train.times, .purge_seconds = horizon_seconds};
+      .seed = seed, .threads = 2, .row_times = train.times, .row_label_ends = ends};
   const auto a = model::fit_stack(three_models, meta_spec, train.x, train.y, train.w, ctx, folds);
   const auto b = model::fit_stack(three_models, meta_spec, train.x, train.y, train.w, ctx, folds);
   const matrix pa = a.predict_proba(train.x);
@@ -169,7 +175,8 @@ TEST_CASE("a single base model without a meta-model predicts with that model",
           "[models][stacking]") {
   const std::uint64_t seed = 10;
   const auto train = mtf::test::make_rows(1200, 3, 1.0, seed);
-  const auto folds = mtf::split::purged_kfold(train.times, 4, horizon_seconds);
+  const auto folds = mtf::split::purged_kfold(
+      train.times, mtf::test::ends_after(train.times, horizon_seconds), 4, 0);
   const auto one = hana::make_tuple(model::logistic_regression{.C = 0.5});
   const auto stack = model::fit_stack(one, model::no_meta_model{}, train.x, train.y, train.w,
                                       {.seed = seed}, folds);
@@ -197,7 +204,8 @@ TEST_CASE("every shipped policy's model mix instantiates a stack", "[models][sta
 TEST_CASE("stacking rejects inconsistent folds and inputs", "[models][stacking]") {
   const auto train = mtf::test::make_rows(600, 3, 1.0, 3);
   const auto one = hana::make_tuple(model::logistic_regression{.C = 0.5});
-  auto folds = mtf::split::purged_kfold(train.times, 3, horizon_seconds);
+  auto folds = mtf::split::purged_kfold(train.times,
+                                        mtf::test::ends_after(train.times, horizon_seconds), 3, 0);
   auto overlapping = folds;
   overlapping[1].validation.push_back(overlapping[0].validation.front());
   CHECK_THROWS_WITH(
@@ -212,4 +220,66 @@ TEST_CASE("stacking rejects inconsistent folds and inputs", "[models][stacking]"
   CHECK_THROWS_AS(
       model::fit_stack(one, model::no_meta_model{}, train.x, short_y, train.w, {}, folds),
       mtf::model_error);
+}
+
+TEST_CASE("the stack guard falls back to greedy ensemble selection when the meta-model is worse",
+          "[models][stacking]") {
+  // A meta-model regularised to almost nothing (C = 1e-6) can only output the class mix: far
+  // worse than base models that see a planted feature. The guard must notice on the out-of-fold
+  // rows and combine the base models by ensemble selection instead (SPEC §4.8).
+  const std::uint64_t seed = 515;
+  INFO("seed " << seed);
+  const auto train = mtf::test::make_rows(2400, 4, 1.5, seed);
+  const auto test = mtf::test::make_rows(1200, 4, 1.5, seed + 1);
+  const auto ends = mtf::test::ends_after(train.times, horizon_seconds);
+  const auto folds = mtf::split::purged_kfold(train.times, ends, 4, horizon_seconds);
+  const model::fit_context ctx{
+      .seed = seed, .threads = 2, .row_times = train.times, .row_label_ends = ends};
+  const auto stack = model::fit_stack(three_models, model::logistic_regression{.C = 1e-6}, train.x,
+                                      train.y, train.w, ctx, folds);
+  const auto& choice = stack.choice();
+  INFO(choice.reason);
+  REQUIRE(choice.used == model::combiner::ensemble);
+  CHECK(choice.meta_log_loss > choice.best_base_log_loss + model::stack_guard_tolerance);
+  CHECK(choice.ensemble_log_loss <= choice.best_base_log_loss);
+  CHECK(stack.stack_scores().pooled == choice.ensemble_log_loss);
+  CHECK_THAT(choice.reason, Catch::Contains("greedy ensemble selection used"));
+  // The stack predicts the weighted average of its refitted base models.
+  const matrix base = stack.base_probabilities(test.x);
+  std::vector<matrix> members;
+  for (std::size_t b = 0; b < 3; ++b)
+    members.push_back(model::member_probabilities(base, b));
+  CHECK(bit_identical(stack.predict_proba(test.x),
+                      model::weighted_average(members, choice.ensemble_weights)));
+  // Saved and loaded, it still uses the ensemble.
+  const auto dir = temp_dir("guarded_stack");
+  stack.save(dir);
+  const auto loaded = std::remove_cvref_t<decltype(stack)>::load(dir);
+  CHECK(loaded.choice().used == model::combiner::ensemble);
+  CHECK(loaded.choice().ensemble_weights == choice.ensemble_weights);
+  CHECK(bit_identical(loaded.predict_proba(test.x), stack.predict_proba(test.x)));
+}
+
+TEST_CASE("a stack is never worse out of fold than its best member beyond the tolerance",
+          "[models][stacking]") {
+  // Property over signal strengths and meta regularisation: whatever the meta-model does, the
+  // stack's pooled out-of-fold log loss stays within the guard's tolerance of the best member.
+  for (const double signal : {0.0, 0.8, 2.0}) {
+    for (const double c : {1e-6, 1.0}) {
+      const std::uint64_t seed = 600 + static_cast<std::uint64_t>(10 * signal + c);
+      INFO("seed " << seed << " signal " << signal << " C " << c);
+      const auto train = mtf::test::make_rows(1500, 4, signal, seed);
+      const auto ends = mtf::test::ends_after(train.times, horizon_seconds);
+      const auto folds = mtf::split::purged_kfold(train.times, ends, 4, 0);
+      const model::fit_context ctx{
+          .seed = seed, .threads = 2, .row_times = train.times, .row_label_ends = ends};
+      const auto stack = model::fit_stack(three_models, model::logistic_regression{.C = c}, train.x,
+                                          train.y, train.w, ctx, folds);
+      double best = INFINITY;
+      for (std::size_t b = 0; b < 3; ++b)
+        best = std::min(best, stack.base_scores(b).pooled);
+      CHECK(stack.stack_scores().pooled <= best + model::stack_guard_tolerance);
+      CHECK(stack.choice().best_base_log_loss == best);
+    }
+  }
 }

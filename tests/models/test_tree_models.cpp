@@ -111,8 +111,9 @@ TEST_CASE("early stopping fits only the purged head and slices to the best round
   gradient_boosting spec{.rounds = 60, .max_depth = 3, .eta = 0.3};
   spec.early_stopping_rounds = 5;
   // 12 bars of 300 s: the tail is rows 850..999 (15%), rows 838..849 are purged.
+  const auto ends = mtf::test::ends_after(data.times, 12 * 300);
   const fit_context ctx{
-      .seed = seed, .threads = 1, .row_times = data.times, .purge_seconds = 12 * 300};
+      .seed = seed, .threads = 1, .row_times = data.times, .row_label_ends = ends};
   const auto stopped = gradient_boosting_model::fit(spec, data.x, data.y, data.w, ctx);
   const int best = stopped.best_iteration();
   INFO("best iteration " << best);
@@ -154,14 +155,16 @@ TEST_CASE("gradient boosting is deterministic, uses its seed and round-trips thr
   INFO("seed " << seed);
   const auto data = mtf::test::make_rows(1500, 5, 1.5, seed);
   gradient_boosting spec{.rounds = 30, .max_depth = 4, .eta = 0.1};
-  const fit_context ctx{.seed = seed, .threads = 2, .row_times = data.times, .purge_seconds = 3600};
+  const auto ends = mtf::test::ends_after(data.times, 3600);
+  const fit_context ctx{
+      .seed = seed, .threads = 2, .row_times = data.times, .row_label_ends = ends};
   const auto a = gradient_boosting_model::fit(spec, data.x, data.y, data.w, ctx);
   const auto b = gradient_boosting_model::fit(spec, data.x, data.y, data.w, ctx);
   const matrix p = a.predict_proba(data.x);
   CHECK(bit_identical(p, b.predict_proba(data.x)));
   const auto c = gradient_boosting_model::fit(
       spec, data.x, data.y, data.w,
-      {.seed = seed + 1, .threads = 2, .row_times = data.times, .purge_seconds = 3600});
+      {.seed = seed + 1, .threads = 2, .row_times = data.times, .row_label_ends = ends});
   CHECK_FALSE(bit_identical(p, c.predict_proba(data.x)));
   const auto importance = a.feature_importance();
   CHECK(std::accumulate(importance.begin(), importance.end(), 0.0) == Approx(1.0));
@@ -181,8 +184,9 @@ TEST_CASE("tree models reject bad specs and inputs with clear errors", "[models]
                                            data.y, data.w, {}),
                   mtf::model_error);
   gradient_boosting spec{.rounds = 5, .max_depth = 3, .eta = 0.1};
+  const auto ends = mtf::test::ends_after(data.times, 600);
   CHECK_THROWS_WITH(
-      gradient_boosting_model::fit(spec, data.x, data.y, data.w, {.purge_seconds = 600}),
+      gradient_boosting_model::fit(spec, data.x, data.y, data.w, {.row_label_ends = ends}),
       Catch::Contains("row times"));
   const auto model = gradient_boosting_model::fit(spec, data.x, data.y, data.w, {});
   matrix narrow(std::array<std::size_t, 2>{4, 2}, 0.0);

@@ -15,6 +15,7 @@
 #include "../features/feature_test_support.hpp"
 #include "mtf/calibration/calibrator.hpp"
 #include "mtf/features/feature_matrix.hpp"
+#include "mtf/labels/class_balance.hpp"
 #include "mtf/pipeline/streaming_scorer.hpp"
 #include "mtf/split/purged_kfold.hpp"
 #include "timeframes/tf_12h.hpp"
@@ -47,12 +48,16 @@ mtf::matrix rows_of(const mtf::matrix& x, std::size_t begin, std::size_t end) {
   return mtf::model::gather_rows(x, rows);
 }
 
-/// Down / neutral / up by the return over the next `horizon` bars against +-threshold.
-std::vector<int> future_return_labels(const mtf::bar_series& bars, std::size_t begin,
-                                      std::size_t end, int horizon, double threshold) {
+/// Down / neutral / up by the return over the LAST `horizon` bars against +-threshold: a signal
+/// the momentum features see, so the calibrated model's direction varies from bar to bar (on a
+/// random walk the future return carries none, and an honestly calibrated model would then
+/// output the class prior, one constant direction, which would make the comparison weak).
+std::vector<int> past_return_labels(const mtf::bar_series& bars, std::size_t begin, std::size_t end,
+                                    int horizon, double threshold) {
   std::vector<int> y;
   for (std::size_t t = begin; t < end; ++t) {
-    const double r = std::log(bars.close[t + static_cast<std::size_t>(horizon)] / bars.close[t]);
+    const std::size_t h = static_cast<std::size_t>(horizon);
+    const double r = t >= h ? std::log(bars.close[t] / bars.close[t - h]) : 0.0;
     y.push_back(r < -threshold ? 0 : (r > threshold ? 2 : 1));
   }
   return y;
@@ -73,17 +78,22 @@ std::size_t check_streaming_equals_batch(std::uint64_t seed, std::size_t bars_co
   REQUIRE(calibration_end + P::horizon < bars.size());
 
   const double threshold = 0.3 * 0.01 * std::sqrt(static_cast<double>(P::horizon));
-  const auto y_train = future_return_labels(bars, first, train_end, P::horizon, threshold);
+  const auto y_train = past_return_labels(bars, first, train_end, P::horizon, threshold);
   const std::vector<std::int64_t> times(bars.timestamp.begin() + first,
                                         bars.timestamp.begin() + train_end);
   const std::int64_t purge = P::horizon * bars.bar_seconds;
-  const auto folds = mtf::split::purged_kfold(times, 3, purge);
+  std::vector<std::int64_t> ends(times.size());
+  for (std::size_t i = 0; i < times.size(); ++i)
+    ends[i] = times[i] + purge;
+  const auto folds = mtf::split::purged_kfold(times, ends, 3, 0);
   const mtf::model::fit_context ctx{
-      .seed = seed, .threads = 1, .row_times = times, .purge_seconds = purge};
+      .seed = seed, .threads = 1, .row_times = times, .row_label_ends = ends};
+  // The policy's target-mix weights, as `train` fits with.
   const auto stack = mtf::model::fit_stack(
-      P::base_models, P::meta_model, rows_of(x_all, first, train_end), y_train, {}, ctx, folds);
+      P::base_models, P::meta_model, rows_of(x_all, first, train_end), y_train,
+      mtf::target_mix_sample_weights(y_train, P::class_targets), ctx, folds);
   const auto y_calibration =
-      future_return_labels(bars, train_end, calibration_end, P::horizon, threshold);
+      past_return_labels(bars, train_end, calibration_end, P::horizon, threshold);
   const auto calibrator =
       mtf::calibration::fit_calibrator(
           P::calibration, stack.predict_proba(rows_of(x_all, train_end, calibration_end)),

@@ -31,6 +31,25 @@ std::vector<std::int64_t> random_row_times(std::mt19937_64& rng, std::size_t bar
   return t;
 }
 
+// Label ends of the rows: `horizon` seconds after the row, sometimes up to two bars later (missing
+// bars inside the label window make h bars span more time).
+std::vector<std::int64_t> random_label_ends(std::mt19937_64& rng,
+                                            const std::vector<std::int64_t>& t,
+                                            std::int64_t horizon, std::int64_t bar) {
+  std::uniform_int_distribution<int> extra(0, 5);
+  std::vector<std::int64_t> e(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const int x = extra(rng);
+    e[i] = t[i] + horizon + (x < 4 ? 0 : bar * (x - 3));
+  }
+  return e;
+}
+
+std::int64_t max_end(const std::vector<std::int64_t>& e, std::size_t begin, std::size_t end) {
+  return *std::max_element(e.begin() + static_cast<std::ptrdiff_t>(begin),
+                           e.begin() + static_cast<std::ptrdiff_t>(end));
+}
+
 }  // namespace
 
 TEST_CASE("chronological segments are ordered, disjoint and purged on random pooled rows",
@@ -43,10 +62,10 @@ TEST_CASE("chronological segments are ordered, disjoint and purged on random poo
     const std::size_t bars = std::uniform_int_distribution<std::size_t>(20, 600)(rng);
     const int horizon = std::uniform_int_distribution<int>(1, 24)(rng);
     const auto t = random_row_times(rng, bars, 1 + static_cast<int>(seed % 4), bar);
-    const std::int64_t purge = horizon * bar;
+    const auto e = random_label_ends(rng, t, horizon * bar, bar);
     mtf::split::segments s;
     try {
-      s = mtf::split::chronological_split(t, mtf::split::spec{}, purge);
+      s = mtf::split::chronological_split(t, e, mtf::split::spec{});
     } catch (const mtf::training_error&) {
       continue;  // too few rows for this horizon; checked by the hand cases
     }
@@ -62,14 +81,13 @@ TEST_CASE("chronological segments are ordered, disjoint and purged on random poo
     REQUIRE(s.train.size() + s.calibration.size() + s.test.size() + s.purged_rows() == n);
     REQUIRE(s.purged_before_calibration == s.calibration.begin - s.train.end);
     REQUIRE(s.purged_before_test == s.test.begin - s.calibration.end);
-    // Purge: the latest row of an earlier segment vs the earliest of a later one.
-    REQUIRE(t[s.calibration.begin] - t[s.train.end - 1] > purge);
-    REQUIRE(t[s.test.begin] - t[s.calibration.end - 1] > purge);
-    REQUIRE(t[s.test.begin] - t[s.train.end - 1] > purge);
-    // Minimal purge: each purged row is within the purge of the earlier segment's last row.
+    // Purge: every label of an earlier segment ends before the first row of a later one opens.
+    REQUIRE(max_end(e, 0, s.train.end) < t[s.calibration.begin]);
+    REQUIRE(max_end(e, 0, s.calibration.end) < t[s.test.begin]);
+    // Minimal purge: each purged row opens before some earlier label has ended.
     if (s.purged_before_calibration > 0)
-      REQUIRE(t[s.calibration.begin - 1] - t[s.train.end - 1] <= purge);
-    if (s.purged_before_test > 0) REQUIRE(t[s.test.begin - 1] - t[s.calibration.end - 1] <= purge);
+      REQUIRE(t[s.calibration.begin - 1] <= max_end(e, 0, s.train.end));
+    if (s.purged_before_test > 0) REQUIRE(t[s.test.begin - 1] <= max_end(e, 0, s.calibration.end));
     // Cuts sit on timestamp boundaries (rows sharing a timestamp are in one segment or purged
     // together).
     REQUIRE(t[s.train.end] != t[s.train.end - 1]);
@@ -89,10 +107,10 @@ TEST_CASE("purged folds never train on a row whose label window touches validati
     const int k = std::uniform_int_distribution<int>(2, 8)(rng);
     const std::int64_t embargo = bar * std::uniform_int_distribution<int>(0, 3)(rng);
     const auto t = random_row_times(rng, bars, 1 + static_cast<int>(seed % 3), bar);
-    const std::int64_t purge = horizon * bar;
+    const auto e = random_label_ends(rng, t, horizon * bar, bar);
     std::vector<mtf::split::fold> folds;
     try {
-      folds = mtf::split::purged_kfold(t, k, purge, embargo);
+      folds = mtf::split::purged_kfold(t, e, k, embargo);
     } catch (const mtf::training_error&) {
       continue;
     }
@@ -111,20 +129,23 @@ TEST_CASE("purged folds never train on a row whose label window touches validati
     REQUIRE(next == n);
     for (const auto& f : folds) {
       const std::int64_t first = t[f.validation.front()];
-      const std::int64_t last = t[f.validation.back()];
+      const std::int64_t last_end = max_end(e, f.validation.front(), f.validation.back() + 1);
       REQUIRE(std::is_sorted(f.train.begin(), f.train.end()));
       std::vector<bool> in_train(n, false);
       for (const std::size_t i : f.train) {
         REQUIRE(i < n);
         in_train[i] = true;
-        // |t_train - t_val| > purge for every validation row: the nearest are first and last.
-        for (const std::size_t v : {f.validation.front(), f.validation.back()})
-          REQUIRE((t[i] > t[v] ? t[i] - t[v] : t[v] - t[i]) > purge);
-        if (t[i] > last) REQUIRE(t[i] - last > purge + embargo);
+        // No train label window overlaps a validation row's; rows after the block also clear
+        // the embargo.
+        if (i < f.validation.front())
+          REQUIRE(e[i] < first);
+        else
+          REQUIRE(t[i] > last_end + embargo);
       }
-      // Maximal: every row far enough from the block (and past the embargo) is used.
+      // Maximal: every row clear of the block (and past the embargo) is used.
       for (std::size_t i = 0; i < n; ++i) {
-        const bool eligible = t[i] < first - purge || t[i] > last + purge + embargo;
+        const bool eligible = (i < f.validation.front() && e[i] < first) ||
+                              (i > f.validation.back() && t[i] > last_end + embargo);
         REQUIRE(in_train[i] == eligible);
       }
     }
@@ -141,17 +162,18 @@ TEST_CASE("purged tails of random folds keep fit rows clear of the stopping rows
     const auto t =
         random_row_times(rng, std::uniform_int_distribution<std::size_t>(40, 300)(rng), 3, bar);
     const std::int64_t purge = bar * std::uniform_int_distribution<int>(0, 10)(rng);
+    const auto e = random_label_ends(rng, t, purge, bar);
     const double tail = std::uniform_real_distribution<double>(0.05, 0.5)(rng);
     std::vector<mtf::split::fold> folds;
     try {
-      folds = mtf::split::purged_kfold(t, 4, purge);
+      folds = mtf::split::purged_kfold(t, e, 4, 0);
     } catch (const mtf::training_error&) {
       continue;
     }
     for (const auto& f : folds) {
       mtf::split::tail_split s;
       try {
-        s = mtf::split::purged_tail_split(f.train, t, tail, purge);
+        s = mtf::split::purged_tail_split(f.train, t, e, tail);
       } catch (const mtf::training_error&) {
         continue;
       }
@@ -159,13 +181,18 @@ TEST_CASE("purged tails of random folds keep fit rows clear of the stopping rows
       REQUIRE(s.fit.size() + s.stop.size() <= f.train.size());
       // Stop rows are the last rows of the fold, fit rows come before, all in the fold.
       REQUIRE(std::equal(s.stop.rbegin(), s.stop.rend(), f.train.rbegin()));
-      REQUIRE(std::equal(s.fit.begin(), s.fit.end(), f.train.begin()));
-      REQUIRE(t[s.stop.front()] - t[s.fit.back()] > purge);
-      // Rows dropped between them are within the purge of the first stopping row.
-      const std::size_t dropped_from = s.fit.size();
-      const std::size_t dropped_to = f.train.size() - s.stop.size();
-      for (std::size_t i = dropped_from; i < dropped_to; ++i)
-        REQUIRE(t[s.stop.front()] - t[f.train[i]] <= purge);
+      REQUIRE(std::is_sorted(s.fit.begin(), s.fit.end()));
+      REQUIRE((s.fit.empty() || s.fit.back() < s.stop.front()));
+      for (const std::size_t i : s.fit)
+        REQUIRE(e[i] < t[s.stop.front()]);
+      // Rows of the fold left out of both have labels reaching the first stopping row.
+      std::vector<bool> used(t.size(), false);
+      for (const std::size_t i : s.fit)
+        used[i] = true;
+      for (const std::size_t i : s.stop)
+        used[i] = true;
+      for (const std::size_t i : f.train)
+        if (!used[i]) REQUIRE(e[i] >= t[s.stop.front()]);
     }
   }
   CHECK(checked > 200);

@@ -243,3 +243,22 @@ TEST_CASE("policy tables evaluate generically (5m has every optional gate)", "[g
   CHECK(results.size() == 17);
   CHECK(find(results, "activity").detail == "backtest trades/day");
 }
+
+TEST_CASE("skill must also beat the constant predictor of the calibration split's mix", "[gates]") {
+  // A calibrator can learn the calibration split's class mix alone (SPEC §7): beating the train
+  // mix is not enough when the test labels look like the calibration mix.
+  auto in = passing_inputs();
+  in.test_log_loss = 1.00;
+  in.prior_log_loss = 1.05;
+  in.calibration_prior_log_loss = 0.99;  // the calibration mix alone scores better
+  const auto failing = find(evaluate_gates(full_table(), in), "skill");
+  CHECK_FALSE(failing.passed);
+  CHECK_THAT(failing.threshold, Catch::Contains("calibration mix 0.99"));
+  in.calibration_prior_log_loss = 1.01;
+  const auto passing = find(evaluate_gates(full_table(), in), "skill");
+  CHECK(passing.passed);
+  CHECK(passing.threshold == "< 1.01 (prior log loss: train mix 1.05, calibration mix 1.01)");
+  // Strict: equal to the better constant is no skill.
+  in.test_log_loss = 1.01;
+  CHECK_FALSE(find(evaluate_gates(full_table(), in), "skill").passed);
+}

@@ -163,3 +163,30 @@ TEST_CASE("classification metrics reject bad labels", "[validation]") {
   CHECK_THROWS_WITH(mtf::validation::compute_classification_metrics(sig, bad),
                     Catch::Contains("row 3 has label 3"));
 }
+
+TEST_CASE("pooled signal statistics count changes per symbol and rates per symbol-day",
+          "[signals][pooled]") {
+  // Symbol A: down, up, down over 3 hours (2 direction changes). Symbol B: up, up, up over the
+  // same 3 hours (none). Concatenated, the up at B's start would read as a third change after
+  // A's final down: pooling must count along each symbol only.
+  const mtf::matrix a = {{0.6, 0.1, 0.3}, {0.2, 0.1, 0.7}, {0.7, 0.1, 0.2}};
+  const mtf::matrix b = {{0.2, 0.1, 0.7}, {0.1, 0.2, 0.7}, {0.3, 0.1, 0.6}};
+  const std::vector<std::int64_t> t{0, 3600, 7200};
+  const mtf::gates::trade_gate gate{.conf_min = 0.6, .alpha_min = 0.1};
+  const auto sa = mtf::validation::compute_signal_stats(a, t, 3600, gate, 0.6, 0.1);
+  const auto sb = mtf::validation::compute_signal_stats(b, t, 3600, gate, 0.6, 0.1);
+  const mtf::matrix all = {{0.6, 0.1, 0.3}, {0.2, 0.1, 0.7}, {0.7, 0.1, 0.2},
+                           {0.2, 0.1, 0.7}, {0.1, 0.2, 0.7}, {0.3, 0.1, 0.6}};
+  const std::vector<mtf::validation::signal_stats> each{sa, sb};
+  const auto p = mtf::validation::pool_signal_stats(each, all, gate, 0.6, 0.1);
+  CHECK(p.rows == 6);
+  CHECK(p.direction_changes == 2);
+  CHECK(p.span_days == Approx(2 * 3.0 / 24));  // two symbols of 3 hours each
+  CHECK(p.direction_changes_per_month == Approx(2 / (6.0 / 24) * 30));
+  // Shares over every row: 2 down and 4 up argmaxes.
+  CHECK(p.predicted_share[0] == Approx(2.0 / 6));
+  CHECK(p.predicted_share[2] == Approx(4.0 / 6));
+  // Eligible: confidence >= 0.6 and alpha >= 0.1 holds on all six rows (a0 and b2 at exactly 0.6).
+  CHECK(p.eligible_bars == 6);
+  CHECK(p.eligible_signals_per_day == Approx(6 / (6.0 / 24)));
+}

@@ -71,8 +71,7 @@ inline std::string describe(const model::gradient_boosting& m) {
          ", early_stopping=" + num(m.early_stopping_rounds) + ", objective=" + objective + ")";
 }
 inline std::string describe(const model::logistic_regression& m) {
-  return "logistic_regression(C=" + policy_dump_detail::num(m.C) +
-         (m.class_balanced ? ", class_balanced" : "") + ")";
+  return "logistic_regression(C=" + policy_dump_detail::num(m.C) + ")";
 }
 inline std::string describe(const model::no_meta_model&) {
   return "none";
@@ -124,10 +123,14 @@ std::vector<std::pair<std::string, std::string>> policy_rows() {
                          " (temperature below " +
                          num(static_cast<double>(P::calibration.min_isotonic_rows)) +
                          " rows or when it loses a " + num(P::calibration.check_folds) +
-                         "-fold check, floor " + num(P::calibration.probability_floor) + ")");
+                         "-fold check, floor " + num(P::calibration.probability_floor) +
+                         "; temperature's class biases held at the train prior by a " +
+                         num(P::calibration.bias_prior_rows) + "-row prior)");
   add("split train/calibration/test",
       num(P::split.train) + " / " + num(P::split.calibration) + " / " + num(P::split.test));
-  add("out-of-fold folds (purge = horizon)", num(P::split.folds));
+  add("out-of-fold folds (purged on label ends)", num(P::split.folds));
+  add("out-of-fold embargo bars", num(split::embargo_bars_or_horizon(P::split, P::horizon)) +
+                                      (P::split.embargo_bars ? "" : " (the horizon)"));
   add("gate: predicted up share", range(g.up_share));
   add("gate: predicted down share", range(g.down_share));
   add("gate: predicted neutral share", range(g.neutral_share));

@@ -451,7 +451,23 @@ inline void write_html_report(std::ostream& out, const run_report& r) {
   row("strategy", b.strategy);
   row("buy & hold", b.buy_and_hold);
   row("random direction", b.random_direction);
-  o << "</tbody>\n</table>\n<p class=\"note\">Returns after costs; Sharpe from per-bar returns "
+  o << "</tbody>\n</table>\n";
+  if (r.per_symbol.size() > 1) {
+    o << "<table>\n<thead><tr><th>symbol</th><th class=\"num\">rows</th>"
+      << "<th class=\"num\">log loss</th><th class=\"num\">prior</th>"
+      << "<th class=\"num\">accuracy</th><th class=\"num\">eligible</th>"
+      << "<th class=\"num\">trades</th><th class=\"num\">Sharpe</th>"
+      << "<th class=\"num\">total</th></tr></thead>\n<tbody>\n";
+    for (const auto& s : r.per_symbol)
+      o << "<tr>" << cell(s.symbol) << cell(std::to_string(s.rows), true)
+        << cell(fixed(s.test_log_loss, 4), true) << cell(fixed(s.prior_log_loss, 4), true)
+        << cell(percent(s.accuracy), true) << cell(percent(s.eligible_share), true)
+        << cell(std::to_string(s.trades), true) << cell(fixed(s.sharpe, 2), true)
+        << cell(percent(s.total_return), true) << "</tr>\n";
+    o << "</tbody>\n</table>\n<p class=\"note\">Pooled figures above: one book with equal "
+      << "capital per symbol, each symbol traded on its own bars.</p>\n";
+  }
+  o << "<p class=\"note\">Returns after costs; Sharpe from per-bar returns "
     << "annualised with " << fixed(b.bars_per_year, 0) << " bars a year ("
     << html_escape(r.calendar) << "); random baseline seed " << b.random_seed << ".</p>\n"
     << "</section>\n";
@@ -487,11 +503,24 @@ inline void write_html_report(std::ostream& out, const run_report& r) {
     std::string folds;
     for (const double v : m.fold_log_loss)
       folds += (folds.empty() ? "" : ", ") + fixed(v, 4);
-    kv("model " + m.name, "OOF log loss " + fixed(m.oof_log_loss_mean, 4) +
-                              (folds.empty() ? "" : " (folds " + folds + ")"));
+    kv("model " + m.name, "out-of-fold log loss " + fixed(m.oof_log_loss, 4) +
+                              (folds.empty() ? "" : " (folds " + folds + ")") +
+                              "; test log loss alone " + fixed(m.test_log_loss, 4));
   }
-  kv("meta-model", "OOF log loss " + fixed(r.models.meta_oof_log_loss, 4) + "; fold std " +
-                       fixed(r.models.stability_std, 4));
+  if (r.models.combiner != "single" && !r.models.combiner.empty()) {
+    kv("meta-model", "out-of-fold log loss " + fixed(r.models.meta_oof_log_loss, 4) +
+                         " (cross-fitted on the purged folds); test " +
+                         fixed(r.models.meta_test_log_loss, 4));
+    std::string weights;
+    for (std::size_t b = 0; b < r.models.base.size() && b < r.models.ensemble_weights.size(); ++b)
+      weights += (weights.empty() ? "" : ", ") + r.models.base[b].name + " " +
+                 fixed(r.models.ensemble_weights[b], 2);
+    kv("greedy ensemble", "out-of-fold log loss " + fixed(r.models.ensemble_oof_log_loss, 4) +
+                              "; test " + fixed(r.models.ensemble_test_log_loss, 4) + "; weights " +
+                              weights);
+  }
+  kv("stack", "uses " + r.models.combiner + ": " + r.models.combiner_reason + "; fold std " +
+                  fixed(r.models.stability_std, 4));
   const auto& c = r.calibration;
   kv("calibration split", "log loss " + fixed(c.before.log_loss, 4) + " → " +
                               fixed(c.after.log_loss, 4) + "; Brier " + fixed(c.before.brier, 4) +
@@ -500,8 +529,9 @@ inline void write_html_report(std::ostream& out, const run_report& r) {
   const auto& v = r.validation;
   kv("test split", "log loss " + fixed(v.test_log_loss, 4) + " (uncalibrated " +
                        fixed(v.test_log_loss_uncalibrated, 4) + ", prior " +
-                       fixed(v.prior_log_loss, 4) + "); Brier " + fixed(v.test_brier, 4) +
-                       "; ECE " + fixed(v.test_ece, 4));
+                       fixed(v.prior_log_loss, 4) + ", calibration mix " +
+                       fixed(v.calibration_prior_log_loss, 4) + "); Brier " +
+                       fixed(v.test_brier, 4) + "; ECE " + fixed(v.test_ece, 4));
   kv("classification", "accuracy " + percent(v.classification.accuracy) +
                            "; directional on eligible " +
                            percent(v.classification.directional_accuracy) + " of " +

@@ -4,10 +4,19 @@
 /// reading keep their defaults, so an older report still loads. "report_version" is checked.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "mtf/artifact/run_report.hpp"
 #include "mtf/core/errors.hpp"
+
+/// An absent evaluation (every `train` report) is null in report.json.
+template <>
+struct nlohmann::adl_serializer<std::optional<mtf::artifact::evaluation_summary>> {
+  static void to_json(nlohmann::json& j, const std::optional<mtf::artifact::evaluation_summary>& v);
+  static void from_json(const nlohmann::json& j,
+                        std::optional<mtf::artifact::evaluation_summary>& v);
+};
 
 namespace mtf::validation {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
@@ -43,18 +52,21 @@ namespace mtf::artifact {
 NLOHMANN_JSON_SERIALIZE_ENUM(decision, {{decision::rejected, "rejected"},
                                         {decision::promoted, "promoted"},
                                         {decision::report_only, "report-only"},
-                                        {decision::forced, "forced"}})
+                                        {decision::forced, "forced"},
+                                        {decision::evaluated, "evaluated"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(symbol_summary, symbol, file, bars, first_timestamp,
                                                 last_timestamp, gaps, warnings)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(rows_dropped, warm_up, label_horizon, resampling)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(data_summary, symbols, dropped, train_rows,
                                                 calibration_rows, test_rows)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(label_summary, k, raw_share, weighted_share,
-                                                target_share)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(model_summary, name, oof_log_loss_mean,
-                                                fold_log_loss)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(models_summary, base, meta_oof_log_loss,
-                                                stability_std)
+                                                target_share, calibration_share)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(model_summary, name, oof_log_loss, fold_log_loss,
+                                                test_log_loss)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(models_summary, base, combiner, combiner_reason,
+                                                meta_oof_log_loss, meta_test_log_loss,
+                                                ensemble_oof_log_loss, ensemble_test_log_loss,
+                                                ensemble_weights, stack_oof_log_loss, stability_std)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(probability_scores, log_loss, brier, ece)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(reliability_point, lower, upper, count,
                                                 mean_confidence, accuracy)
@@ -63,7 +75,13 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(calibration_summary, method_requ
                                                 test_reliability_before, test_reliability_after)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(validation_summary, signals, classification,
                                                 test_log_loss, test_log_loss_uncalibrated,
-                                                prior_log_loss, test_brier, test_ece)
+                                                prior_log_loss, calibration_prior_log_loss,
+                                                test_brier, test_ece)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(symbol_result, symbol, rows, test_log_loss,
+                                                prior_log_loss, accuracy, eligible_share, trades,
+                                                sharpe, total_return)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(evaluation_summary, model_run_id, model_data_first,
+                                                model_data_last, in_sample_rows_skipped, rows)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(feature_share, name, share)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(stage_timing, name, seconds)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(run_verdict, outcome, failed_gates, note)
@@ -71,8 +89,28 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(run_report, report_version, time
                                                 run_path, generated_at, seed, threads, horizon,
                                                 bar_seconds, calendar, data, labels, models,
                                                 calibration, validation, gates, backtest,
-                                                feature_importance, max_feature_share, timings,
-                                                verdict, confidence_histogram, alpha_histogram)
+                                                per_symbol, evaluation, feature_importance,
+                                                max_feature_share, timings, verdict,
+                                                confidence_histogram, alpha_histogram)
+
+}  // namespace mtf::artifact
+
+inline void nlohmann::adl_serializer<std::optional<mtf::artifact::evaluation_summary>>::to_json(
+    nlohmann::json& j, const std::optional<mtf::artifact::evaluation_summary>& v) {
+  if (v)
+    j = *v;
+  else
+    j = nullptr;
+}
+inline void nlohmann::adl_serializer<std::optional<mtf::artifact::evaluation_summary>>::from_json(
+    const nlohmann::json& j, std::optional<mtf::artifact::evaluation_summary>& v) {
+  if (j.is_null())
+    v.reset();
+  else
+    v = j.get<mtf::artifact::evaluation_summary>();
+}
+
+namespace mtf::artifact {
 
 /// The report as JSON (keys sorted alphabetically; "report_version" at top level). A dump writes
 /// non-finite numbers as null, which report_from_json then rejects: keep the report finite.

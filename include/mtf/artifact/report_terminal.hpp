@@ -80,6 +80,8 @@ inline std::string verdict_text(const run_verdict& v) {
       return n == 0 ? "REPORT ONLY (all gates passed)" : "REPORT ONLY (" + failed + ")";
     case decision::forced:
       return "FORCED PROMOTION: " + (n == 0 ? std::string("no gate failed") : failed);
+    case decision::evaluated:
+      return n == 0 ? "EVALUATED: every gate passes" : "EVALUATED: " + failed;
   }
   return "UNKNOWN";
 }
@@ -92,8 +94,19 @@ inline void write_terminal_report(std::ostream& out, const run_report& r, bool c
   using report_text::percent;
   std::ostringstream o;  // built whole, then written once: no interleaving with other output
 
-  o << paint("mtf retrain " + r.timeframe, bold, colour) << "  run " << r.run_id << "  seed "
-    << r.seed << "  threads " << r.threads << "  horizon " << r.horizon << " bars\n";
+  const bool evaluation = r.evaluation.has_value();
+  if (evaluation) {
+    const auto& e = *r.evaluation;
+    o << paint("mtf evaluate " + r.timeframe, bold, colour) << "  model " << e.model_run_id
+      << "  seed " << r.seed << "  horizon " << r.horizon << " bars\n";
+    o << label("model", colour) << "trained on bars "
+      << report_text::utc_minutes(e.model_data_first) << " .. "
+      << report_text::utc_minutes(e.model_data_last) << "  k " << fixed(r.labels.k, 3)
+      << "  train class mix " << triple(r.labels.raw_share) << "\n";
+  } else {
+    o << paint("mtf retrain " + r.timeframe, bold, colour) << "  run " << r.run_id << "  seed "
+      << r.seed << "  threads " << r.threads << "  horizon " << r.horizon << " bars\n";
+  }
 
   for (std::size_t i = 0; i < r.data.symbols.size(); ++i) {
     const auto& s = r.data.symbols[i];
@@ -107,33 +120,62 @@ inline void write_terminal_report(std::ostream& out, const run_report& r, bool c
     o << "\n";
   }
   const auto& d = r.data;
-  o << indent() << "rows train/calibration/test " << d.train_rows << "/" << d.calibration_rows
-    << "/" << d.test_rows << "  dropped: warm-up " << d.dropped.warm_up << ", label horizon "
-    << d.dropped.label_horizon << ", resampling " << d.dropped.resampling << "\n";
+  if (evaluation) {
+    o << indent() << "rows judged " << r.evaluation->rows << "  skipped as in-sample "
+      << r.evaluation->in_sample_rows_skipped << " (label window starts before the model's "
+      << "training data ended plus the horizon)\n";
+  } else {
+    o << indent() << "rows train/calibration/test " << d.train_rows << "/" << d.calibration_rows
+      << "/" << d.test_rows << "  dropped: warm-up " << d.dropped.warm_up << ", label horizon "
+      << d.dropped.label_horizon << ", resampling " << d.dropped.resampling << "\n";
 
-  o << label("labels", colour) << "k " << fixed(r.labels.k, 3) << "  down/neutral/up raw "
-    << triple(r.labels.raw_share) << "  weighted " << triple(r.labels.weighted_share) << "  target "
-    << triple(r.labels.target_share) << "\n";
+    o << label("labels", colour) << "k " << fixed(r.labels.k, 3) << "  down/neutral/up raw "
+      << triple(r.labels.raw_share) << "  weighted " << triple(r.labels.weighted_share)
+      << "  target " << triple(r.labels.target_share) << "  calibration "
+      << triple(r.labels.calibration_share) << "\n";
 
-  o << label("models", colour) << "OOF log loss ";
-  for (const auto& m : r.models.base)
-    o << m.name << " " << fixed(m.oof_log_loss_mean, 4) << "  ";
-  o << "meta " << fixed(r.models.meta_oof_log_loss, 4) << "  fold std "
-    << fixed(r.models.stability_std, 4) << "\n";
+    const auto& m = r.models;
+    const bool stacked = m.combiner != "single" && !m.combiner.empty();
+    const auto scores = [&](std::string_view what, auto base_value, double meta, double ensemble) {
+      o << indent() << pad_right(std::string(what), 22);
+      for (const auto& b : m.base)
+        o << b.name << " " << fixed(base_value(b), 4) << "  ";
+      if (stacked) o << "meta " << fixed(meta, 4) << "  ensemble " << fixed(ensemble, 4);
+      o << "\n";
+    };
+    o << label("models", colour) << "log loss against raw labels; the stack uses "
+      << paint(m.combiner.empty() ? std::string("?") : m.combiner, bold, colour);
+    if (m.combiner == "ensemble") {
+      o << " (weights";
+      for (std::size_t b = 0; b < m.base.size() && b < m.ensemble_weights.size(); ++b)
+        o << " " << m.base[b].name << " " << fixed(m.ensemble_weights[b], 2);
+      o << ")";
+    }
+    o << "  fold std " << fixed(m.stability_std, 4) << "\n";
+    scores(
+        "out-of-fold", [](const model_summary& b) { return b.oof_log_loss; }, m.meta_oof_log_loss,
+        m.ensemble_oof_log_loss);
+    scores(
+        "test (uncalibrated)", [](const model_summary& b) { return b.test_log_loss; },
+        m.meta_test_log_loss, m.ensemble_test_log_loss);
+    if (!m.combiner_reason.empty()) o << indent() << paint(m.combiner_reason, dim, colour) << "\n";
 
-  const auto& c = r.calibration;
-  o << label("calibration", colour) << c.method_used;
-  if (c.method_used != c.method_requested) o << " (requested " << c.method_requested << ")";
-  o << " on " << c.rows << " rows: log loss " << fixed(c.before.log_loss, 4) << " -> "
-    << fixed(c.after.log_loss, 4) << "  Brier " << fixed(c.before.brier, 4) << " -> "
-    << fixed(c.after.brier, 4) << "  ECE " << fixed(c.before.ece, 4) << " -> "
-    << fixed(c.after.ece, 4) << "\n";
-  if (!c.reason.empty()) o << indent() << paint(c.reason, dim, colour) << "\n";
+    const auto& c = r.calibration;
+    o << label("calibration", colour) << c.method_used;
+    if (c.method_used != c.method_requested) o << " (requested " << c.method_requested << ")";
+    o << " on " << c.rows << " rows: log loss " << fixed(c.before.log_loss, 4) << " -> "
+      << fixed(c.after.log_loss, 4) << "  Brier " << fixed(c.before.brier, 4) << " -> "
+      << fixed(c.after.brier, 4) << "  ECE " << fixed(c.before.ece, 4) << " -> "
+      << fixed(c.after.ece, 4) << "\n";
+    if (!c.reason.empty()) o << indent() << paint(c.reason, dim, colour) << "\n";
+  }
 
   const auto& v = r.validation;
-  o << label("test", colour) << "log loss " << fixed(v.test_log_loss, 4) << " (uncalibrated "
-    << fixed(v.test_log_loss_uncalibrated, 4) << ", prior " << fixed(v.prior_log_loss, 4)
-    << ")  accuracy " << percent(v.classification.accuracy) << "  eligible directional "
+  o << label(evaluation ? "judged" : "test", colour) << "log loss " << fixed(v.test_log_loss, 4)
+    << " (uncalibrated " << fixed(v.test_log_loss_uncalibrated, 4) << ", prior train mix "
+    << fixed(v.prior_log_loss, 4);
+  if (!evaluation) o << ", calibration mix " << fixed(v.calibration_prior_log_loss, 4);
+  o << ")  accuracy " << percent(v.classification.accuracy) << "  eligible directional "
     << percent(v.classification.directional_accuracy) << " of "
     << v.classification.eligible_directional << "\n";
   o << indent() << "predicted down/neutral/up " << triple(v.signals.predicted_share)
@@ -167,6 +209,19 @@ inline void write_terminal_report(std::ostream& out, const run_report& r, bool c
   row("strategy", b.strategy);
   row("buy & hold", b.buy_and_hold);
   row("random dir.", b.random_direction);
+  if (r.per_symbol.size() > 1) {
+    o << indent() << paint("pooled: equal capital per symbol; per symbol:", dim, colour) << "\n";
+    o << label("symbols", colour) << pad_right("", 13) << pad_left("rows", 7)
+      << pad_left("log loss", 10) << pad_left("prior", 8) << pad_left("acc.", 8)
+      << pad_left("eligible", 10) << pad_left("trades", 8) << pad_left("Sharpe", 8)
+      << pad_left("total", 9) << "\n";
+    for (const auto& s : r.per_symbol)
+      o << indent() << pad_right(s.symbol, 13) << pad_left(std::to_string(s.rows), 7)
+        << pad_left(fixed(s.test_log_loss, 4), 10) << pad_left(fixed(s.prior_log_loss, 4), 8)
+        << pad_left(percent(s.accuracy), 8) << pad_left(percent(s.eligible_share), 10)
+        << pad_left(std::to_string(s.trades), 8) << pad_left(fixed(s.sharpe, 2), 8)
+        << pad_left(percent(s.total_return), 9) << "\n";
+  }
 
   if (!r.timings.empty()) {
     o << label("timings", colour);
@@ -178,11 +233,15 @@ inline void write_terminal_report(std::ostream& out, const run_report& r, bool c
     o << "total " << fixed(total, 2) << "s\n";
   }
 
-  const auto verdict_code = r.verdict.outcome == decision::promoted
-                                ? green
-                                : (r.verdict.outcome == decision::rejected ? red : yellow);
-  o << label("verdict", colour) << paint(verdict_text(r.verdict), verdict_code, colour) << "  run "
-    << r.run_path << "\n";
+  const bool good = r.verdict.outcome == decision::promoted ||
+                    (r.verdict.outcome == decision::evaluated && r.verdict.failed_gates.empty());
+  const auto verdict_code =
+      good ? green
+           : (r.verdict.outcome == decision::rejected || r.verdict.outcome == decision::evaluated
+                  ? red
+                  : yellow);
+  o << label("verdict", colour) << paint(verdict_text(r.verdict), verdict_code, colour) << "  "
+    << (evaluation ? "model " : "run ") << r.run_path << "\n";
   if (!r.verdict.note.empty() &&
       !(r.verdict.outcome == decision::rejected && r.verdict.failed_gates.empty()))
     o << indent() << r.verdict.note << "\n";

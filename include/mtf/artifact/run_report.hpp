@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,7 +25,7 @@
 namespace mtf::artifact {
 
 /// Version of the report layout; bump when a field changes meaning or disappears.
-inline constexpr int current_report_version = 1;
+inline constexpr int current_report_version = 2;
 
 /// One input file (symbol) after intake.
 struct symbol_summary {
@@ -55,24 +56,35 @@ struct data_summary {
 
 /// Labels on the train split; shares are (down, neutral, up).
 struct label_summary {
-  double k = 0;                            ///< volatility multiple of the threshold
-  std::array<double, 3> raw_share{};       ///< label mix before weighting
-  std::array<double, 3> weighted_share{};  ///< after class-balancing weights
-  std::array<double, 3> target_share{};    ///< the policy's class_targets
+  double k = 0;                               ///< volatility multiple of the threshold
+  std::array<double, 3> raw_share{};          ///< label mix before weighting
+  std::array<double, 3> weighted_share{};     ///< after class-balancing weights
+  std::array<double, 3> target_share{};       ///< the policy's class_targets
+  std::array<double, 3> calibration_share{};  ///< label mix of the calibration split
 };
 
-/// Out-of-fold scores of one model.
+/// Scores of one base model. Every log loss is against the raw labels (weights are for fitting),
+/// so it compares with the prior's.
 struct model_summary {
   std::string name;
-  double oof_log_loss_mean = 0;
+  double oof_log_loss = 0;            ///< pooled over every out-of-fold row
   std::vector<double> fold_log_loss;  ///< per purged fold, in fold order
+  double test_log_loss = 0;           ///< the refitted model alone on the test split, uncalibrated
 };
 
-/// The stack.
+/// The stack and its guard (SPEC §4.8): each member, the meta-model, the greedy ensemble, and
+/// which of them the stack uses.
 struct models_summary {
   std::vector<model_summary> base;
-  double meta_oof_log_loss = 0;  ///< meta-model on the out-of-fold base probabilities
-  double stability_std = 0;      ///< std of the OOF fold log losses (walk-forward stability)
+  std::string combiner;                  ///< "meta_model", "ensemble" or "single"
+  std::string combiner_reason;           ///< why (the stack guard's comparison)
+  double meta_oof_log_loss = 0;          ///< cross-fitted on purged folds, pooled (0: no meta)
+  double meta_test_log_loss = 0;         ///< the meta-model on the test split, uncalibrated
+  double ensemble_oof_log_loss = 0;      ///< greedy ensemble on the out-of-fold rows (0: no meta)
+  double ensemble_test_log_loss = 0;     ///< the ensemble on the test split, uncalibrated
+  std::vector<double> ensemble_weights;  ///< per base model
+  double stack_oof_log_loss = 0;         ///< the combiner used, out-of-fold
+  double stability_std = 0;  ///< std of the stack's OOF fold log losses (walk-forward stability)
 };
 
 /// Log loss, Brier score and top-label ECE (15 bins) of one probability table.
@@ -119,9 +131,33 @@ struct validation_summary {
   validation::classification_metrics classification;
   double test_log_loss = 0;  ///< calibrated
   double test_log_loss_uncalibrated = 0;
-  double prior_log_loss = 0;  ///< constant predictor of the train class mix
-  double test_brier = 0;      ///< calibrated
-  double test_ece = 0;        ///< calibrated, 15 bins
+  double prior_log_loss = 0;              ///< constant predictor of the train class mix
+  double calibration_prior_log_loss = 0;  ///< constant predictor of the calibration split's mix
+  double test_brier = 0;                  ///< calibrated
+  double test_ece = 0;                    ///< calibrated, 15 bins
+};
+
+/// The test figures of one symbol of a pooled run (SPEC §4.10: the gates judge the pooled
+/// figures; this table shows whether one symbol carries them).
+struct symbol_result {
+  std::string symbol;
+  std::size_t rows = 0;
+  double test_log_loss = 0;   ///< calibrated
+  double prior_log_loss = 0;  ///< constant train mix on this symbol's rows
+  double accuracy = 0;
+  double eligible_share = 0;
+  std::size_t trades = 0;
+  double sharpe = 0;  ///< this symbol's own backtest
+  double total_return = 0;
+};
+
+/// What `evaluate` judged a promoted model on: only bars after its training data (SPEC §9).
+struct evaluation_summary {
+  std::string model_run_id;
+  std::int64_t model_data_first = 0;  ///< first bar of the model's training data (epoch s)
+  std::int64_t model_data_last = 0;   ///< last bar of the model's training data
+  std::size_t in_sample_rows_skipped = 0;
+  std::size_t rows = 0;  ///< rows judged
 };
 
 /// Normalised importance of one feature (shares sum to 1).
@@ -142,6 +178,7 @@ enum class decision {
   rejected,     ///< a gate failed or it lost to the champion: kept under runs/, exit 3
   report_only,  ///< --report-only: evaluated, nothing promoted
   forced,       ///< --force-promote overrode failed gates: promoted with a loud warning
+  evaluated,    ///< `evaluate`: a promoted model judged on new bars, no retraining
 };
 
 /// "promoted", "rejected", "report-only", "forced".
@@ -155,6 +192,8 @@ inline std::string_view decision_name(decision d) {
       return "report-only";
     case decision::forced:
       return "forced";
+    case decision::evaluated:
+      return "evaluated";
   }
   return "unknown";
 }
@@ -184,7 +223,9 @@ struct run_report {
   calibration_summary calibration;
   validation_summary validation;
   std::vector<validation::gate_result> gates;
-  backtest::backtest_result backtest;
+  backtest::backtest_result backtest;             ///< pooled over symbols (equal capital each)
+  std::vector<symbol_result> per_symbol;          ///< one row per symbol of the test split
+  std::optional<evaluation_summary> evaluation;   ///< set by `evaluate` only
   std::vector<feature_share> feature_importance;  ///< sorted by share, largest first
   double max_feature_share = 0;  ///< the concentration gate's limit (drawn on the chart)
   std::vector<stage_timing> timings;

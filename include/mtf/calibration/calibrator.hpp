@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -175,37 +177,77 @@ struct calibration_result {
   calibration_report report;
 };
 
+/// What the calibration stage knows about its rows besides probabilities and labels.
+struct calibration_context {
+  std::span<const std::int64_t> row_time{};       ///< bar open of each row (empty: no purge)
+  std::span<const std::int64_t> row_label_end{};  ///< label end of each row, as the split uses
+  /// Centre of the prior on temperature scaling's biases, one value per class: log(train share /
+  /// target share) undoes the target-mix re-weighting (SPEC §4.7) and restores the train class
+  /// prior. Empty: no prior (the biases follow the calibration rows alone).
+  std::vector<double> bias_center{};
+};
+
 namespace calibrator_detail {
 
-/// Rows [begin, end) of probs and labels (inside), or every row outside
-/// [begin - purge, end + purge) (not inside).
-inline void take_rows(const matrix& probs, std::span<const int> labels, std::size_t begin,
-                      std::size_t end, std::size_t purge, bool inside, matrix& out_probs,
+/// Rows `rows` of probs and labels.
+inline void take_rows(const matrix& probs, std::span<const int> labels,
+                      std::span<const std::size_t> rows, matrix& out_probs,
                       std::vector<int>& out_labels) {
-  const std::size_t rows = probs.shape()[0], classes = probs.shape()[1];
-  const std::size_t lo = inside ? begin : (begin > purge ? begin - purge : 0);
-  const std::size_t hi = inside ? end : std::min(rows, end + purge);
-  const std::size_t count = inside ? hi - lo : rows - (hi - lo);
-  out_probs = matrix::from_shape({count, classes});
+  const std::size_t classes = probs.shape()[1];
+  out_probs = matrix::from_shape({rows.size(), classes});
   out_labels.clear();
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < rows; ++i) {
-    if ((i >= lo && i < hi) != inside) continue;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
     for (std::size_t c = 0; c < classes; ++c)
-      out_probs(k, c) = probs(i, c);
-    out_labels.push_back(labels[i]);
-    ++k;
+      out_probs(k, c) = probs(rows[k], c);
+    out_labels.push_back(labels[rows[k]]);
   }
 }
 
-/// Fewest rows any fold of the check fits on: the rows outside its block and the purge.
-inline std::size_t smallest_fit_rows(std::size_t rows, std::size_t folds, std::size_t purge) {
-  std::size_t smallest = rows;
+/// The K contiguous held-out blocks of the check ([rows·k/K, rows·(k+1)/K)) and, for each, the
+/// rows a calibrator may be fitted on: outside the block, and purged on label ends like the
+/// stacking folds (rows before the block whose label ends at or after the block opens, rows
+/// after it that open before the block's last label has ended). Empty times: row indices are
+/// the times and labels end where they start (no purge).
+struct check_folds {
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  std::vector<std::vector<std::size_t>> fit_rows;
+};
+
+inline check_folds make_check_folds(std::size_t rows, std::size_t folds,
+                                    std::span<const std::int64_t> row_time,
+                                    std::span<const std::int64_t> row_label_end) {
+  if (!row_time.empty() && (row_time.size() != rows || row_label_end.size() != rows))
+    throw training_error("calibration check: " + std::to_string(row_time.size()) +
+                         " row times and " + std::to_string(row_label_end.size()) +
+                         " label ends for " + std::to_string(rows) + " rows");
+  const auto time = [&](std::size_t i) {
+    return row_time.empty() ? static_cast<std::int64_t>(i) : row_time[i];
+  };
+  const auto end = [&](std::size_t i) {
+    return row_time.empty() ? static_cast<std::int64_t>(i) : row_label_end[i];
+  };
+  check_folds out;
   for (std::size_t k = 0; k < folds; ++k) {
-    const std::size_t begin = rows * k / folds, end = rows * (k + 1) / folds;
-    const std::size_t lo = begin > purge ? begin - purge : 0, hi = std::min(rows, end + purge);
-    smallest = std::min(smallest, rows - (hi - lo));
+    const std::size_t begin = rows * k / folds, stop = rows * (k + 1) / folds;
+    std::int64_t last_end = std::numeric_limits<std::int64_t>::min();
+    for (std::size_t i = begin; i < stop; ++i)
+      last_end = std::max(last_end, end(i));
+    std::vector<std::size_t> fit;
+    for (std::size_t i = 0; i < begin; ++i)
+      if (begin < stop && end(i) < time(begin)) fit.push_back(i);
+    for (std::size_t i = stop; i < rows; ++i)
+      if (time(i) > last_end) fit.push_back(i);
+    out.blocks.emplace_back(begin, stop);
+    out.fit_rows.push_back(std::move(fit));
   }
+  return out;
+}
+
+/// Fewest rows any block of the check holds or any fit of it may use.
+inline std::size_t smallest_part(const check_folds& f) {
+  std::size_t smallest = std::numeric_limits<std::size_t>::max();
+  for (std::size_t k = 0; k < f.blocks.size(); ++k)
+    smallest = std::min({smallest, f.blocks[k].second - f.blocks[k].first, f.fit_rows[k].size()});
   return smallest;
 }
 
@@ -221,33 +263,43 @@ inline std::string format_loss(double value) {
 /// Out-of-fold log losses of isotonic and temperature scaling on `folds` contiguous,
 /// time-ordered blocks of the calibration rows (not shuffled: calibration rows are in time
 /// order and neighbouring rows are alike). Each block is predicted by calibrators fitted on
-/// the rows outside the block and outside `purge_rows` rows on either side of it, floored at
-/// `probability_floor` as deployed. Returns {isotonic, temperature}. Throws training_error
-/// unless folds >= 2, every block has at least 2 rows and every fit at least 2 rows.
+/// the rows outside it whose label windows do not overlap it (`ctx.row_time`,
+/// `ctx.row_label_end`: bar open and label end of each row; empty = no purge), floored at
+/// `probability_floor` as deployed; temperature scaling with the bias prior of `ctx` worth
+/// `bias_prior_rows` rows. Purging on label ends keeps the purge right per symbol when pooled
+/// symbols interleave their rows. Returns {isotonic, temperature}. Throws training_error
+/// unless folds >= 2 and every block and every fit has at least 2 rows.
 inline std::pair<double, double> isotonic_vs_temperature_check(const matrix& probs,
                                                                std::span<const int> labels,
                                                                int folds, double probability_floor,
-                                                               std::size_t purge_rows = 0) {
+                                                               const calibration_context& ctx = {},
+                                                               double bias_prior_rows = 0.0) {
   const std::size_t rows = probs.shape()[0], classes = probs.shape()[1];
-  if (folds < 2 || rows < 2 * static_cast<std::size_t>(folds) ||
-      calibrator_detail::smallest_fit_rows(rows, static_cast<std::size_t>(folds), purge_rows) < 2)
+  if (folds < 2 || rows < 2 * static_cast<std::size_t>(folds))
     throw training_error("isotonic_vs_temperature_check: " + std::to_string(rows) +
-                         " rows cannot make " + std::to_string(folds) +
-                         " folds of 2 rows with at least 2 rows to fit outside a purge of " +
-                         std::to_string(purge_rows));
-  const auto k_folds = static_cast<std::size_t>(folds);
+                         " rows cannot make " + std::to_string(folds) + " folds of 2 rows");
+  const auto parts = calibrator_detail::make_check_folds(rows, static_cast<std::size_t>(folds),
+                                                         ctx.row_time, ctx.row_label_end);
+  const bias_prior prior{ctx.bias_center, bias_prior_rows};
+  if (calibrator_detail::smallest_part(parts) < 2)
+    throw training_error("isotonic_vs_temperature_check: a fold of the " + std::to_string(folds) +
+                         "-fold check has fewer than 2 rows to fit once overlapping labels are "
+                         "purged");
   matrix isotonic_oof = matrix::from_shape({rows, classes});
   matrix temperature_oof = matrix::from_shape({rows, classes});
   matrix fit_probs, held_probs;
   std::vector<int> fit_labels, held_labels;
-  for (std::size_t k = 0; k < k_folds; ++k) {
-    const std::size_t begin = rows * k / k_folds, end = rows * (k + 1) / k_folds;
-    calibrator_detail::take_rows(probs, labels, begin, end, purge_rows, false, fit_probs,
-                                 fit_labels);
-    calibrator_detail::take_rows(probs, labels, begin, end, 0, true, held_probs, held_labels);
+  for (std::size_t k = 0; k < parts.blocks.size(); ++k) {
+    const auto [begin, end] = parts.blocks[k];
+    std::vector<std::size_t> held(end - begin);
+    for (std::size_t i = begin; i < end; ++i)
+      held[i - begin] = i;
+    calibrator_detail::take_rows(probs, labels, parts.fit_rows[k], fit_probs, fit_labels);
+    calibrator_detail::take_rows(probs, labels, held, held_probs, held_labels);
     const calibrator isotonic(isotonic_calibrator::fit(fit_probs, fit_labels), probability_floor);
-    const calibrator temperature(temperature_scaling::fit(fit_probs, fit_labels),
-                                 probability_floor);
+    const calibrator temperature(
+        temperature_scaling::fit(fit_probs, fit_labels, ctx.bias_center.empty() ? nullptr : &prior),
+        probability_floor);
     const matrix iso_held = isotonic.predict(held_probs);
     const matrix temp_held = temperature.predict(held_probs);
     for (std::size_t i = begin; i < end; ++i) {
@@ -265,15 +317,18 @@ inline std::pair<double, double> isotonic_vs_temperature_check(const matrix& pro
 /// * every output probability is floored at spec.probability_floor and rows renormalised;
 /// * isotonic requested but fewer than spec.min_isotonic_rows rows: temperature scaling;
 /// * isotonic requested and it has a higher out-of-fold log loss than temperature scaling in
-///   the spec.check_folds-fold contiguous check with spec.check_purge_rows purged on each
-///   side of each block (isotonic_vs_temperature_check): temperature scaling;
+///   the spec.check_folds-fold contiguous check, purged on the rows' label ends
+///   (`ctx.row_time`, `ctx.row_label_end`; empty = no purge; isotonic_vs_temperature_check):
+///   temperature scaling, bias-corrected, its biases held near `ctx.bias_center` by a prior
+///   worth spec.bias_prior_rows rows (so it restores the train class prior);
 /// * sigmoid or temperature requested: used as requested.
 /// Deterministic (no shuffling, no randomness), so it takes no seed. The report's metrics
 /// are in-sample on the calibration split; judge calibration on the test split.
 /// Throws training_error on malformed input or an invalid spec (check_folds < 2, floor
 /// outside [1e-12, 1/classes)).
 inline calibration_result fit_calibrator(const spec& policy_spec, const matrix& probs,
-                                         std::span<const int> labels) {
+                                         std::span<const int> labels,
+                                         const calibration_context& ctx = {}) {
   check_calibration_input(probs, labels, "fit_calibrator");
   const std::size_t rows = probs.shape()[0], classes = probs.shape()[1];
   if (policy_spec.check_folds < 2)
@@ -290,10 +345,12 @@ inline calibration_result fit_calibrator(const spec& policy_spec, const matrix& 
   report.rows = rows;
   report.before = score_probabilities(probs, labels);
   const double floor = policy_spec.probability_floor;
+  const bias_prior prior{ctx.bias_center, policy_spec.bias_prior_rows};
+  const bias_prior* prior_or_none = ctx.bias_center.empty() ? nullptr : &prior;
   const auto temperature_instead = [&](std::string why) {
     report.used = method::temperature;
-    report.reason = std::move(why) + ": temperature scaling used";
-    return calibrator(temperature_scaling::fit(probs, labels), floor);
+    report.reason = std::move(why) + ": bias-corrected temperature scaling used";
+    return calibrator(temperature_scaling::fit(probs, labels, prior_or_none), floor);
   };
 
   std::optional<calibrator> chosen;
@@ -305,8 +362,8 @@ inline calibration_result fit_calibrator(const spec& policy_spec, const matrix& 
       break;
     case method::temperature:
       report.used = method::temperature;
-      report.reason = "temperature scaling as the policy prefers";
-      chosen.emplace(temperature_scaling::fit(probs, labels), floor);
+      report.reason = "bias-corrected temperature scaling as the policy prefers";
+      chosen.emplace(temperature_scaling::fit(probs, labels, prior_or_none), floor);
       break;
     case method::isotonic: {
       const auto folds = static_cast<std::size_t>(policy_spec.check_folds);
@@ -316,15 +373,15 @@ inline calibration_result fit_calibrator(const spec& policy_spec, const matrix& 
                                            std::to_string(policy_spec.min_isotonic_rows)));
         break;
       }
-      if (rows < 2 * folds ||
-          calibrator_detail::smallest_fit_rows(rows, folds, policy_spec.check_purge_rows) < 2) {
+      if (rows < 2 * folds || calibrator_detail::smallest_part(calibrator_detail::make_check_folds(
+                                  rows, folds, ctx.row_time, ctx.row_label_end)) < 2) {
         chosen.emplace(temperature_instead("calibration split has " + std::to_string(rows) +
                                            " rows, too few for the " + std::to_string(folds) +
                                            "-fold isotonic check"));
         break;
       }
       const auto [isotonic_loss, temperature_loss] = isotonic_vs_temperature_check(
-          probs, labels, policy_spec.check_folds, floor, policy_spec.check_purge_rows);
+          probs, labels, policy_spec.check_folds, floor, ctx, policy_spec.bias_prior_rows);
       report.check_isotonic_log_loss = isotonic_loss;
       report.check_temperature_log_loss = temperature_loss;
       const std::string losses =

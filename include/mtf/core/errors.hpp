@@ -74,4 +74,12 @@ class training_error : public error {
   explicit training_error(const std::string& message) : error(exit_code::gates_failed, message) {}
 };
 
+/// A model could not be fitted, predicted, saved or loaded (xgboost failure, bad shapes,
+/// unreadable model file). Exit code 4 (artifact), as a model that cannot be built or read is
+/// an artifact problem rather than a data or gate problem.
+class model_error : public error {
+ public:
+  explicit model_error(const std::string& message) : error(exit_code::artifact, message) {}
+};
+
 }  // namespace mtf

@@ -31,15 +31,19 @@ struct bar_series {
     volume.reserve(n);
   }
   /// The first `length` bars (all of them when length >= size()), same symbol and source.
-  [[nodiscard]] bar_series prefix(std::size_t length) const {
+  [[nodiscard]] bar_series prefix(std::size_t length) const { return slice(0, length); }
+  /// Bars [first, last) (clamped to the series), same symbol and source.
+  [[nodiscard]] bar_series slice(std::size_t first, std::size_t last) const {
     bar_series out{symbol, source, bar_seconds, {}, {}, {}, {}, {}, {}};
-    const auto n = static_cast<std::ptrdiff_t>(std::min(length, size()));
-    out.timestamp.assign(timestamp.begin(), timestamp.begin() + n);
-    out.open.assign(open.begin(), open.begin() + n);
-    out.high.assign(high.begin(), high.begin() + n);
-    out.low.assign(low.begin(), low.begin() + n);
-    out.close.assign(close.begin(), close.begin() + n);
-    out.volume.assign(volume.begin(), volume.begin() + n);
+    last = std::min(last, size());
+    first = std::min(first, last);
+    const auto b = static_cast<std::ptrdiff_t>(first), e = static_cast<std::ptrdiff_t>(last);
+    out.timestamp.assign(timestamp.begin() + b, timestamp.begin() + e);
+    out.open.assign(open.begin() + b, open.begin() + e);
+    out.high.assign(high.begin() + b, high.begin() + e);
+    out.low.assign(low.begin() + b, low.begin() + e);
+    out.close.assign(close.begin() + b, close.begin() + e);
+    out.volume.assign(volume.begin() + b, volume.begin() + e);
     return out;
   }
   /// Appends one bar.

@@ -16,12 +16,13 @@ namespace mtf::model {
 struct fit_context {
   std::uint64_t seed = 0;  ///< seeds every random choice of the fit (row/feature sampling)
   int threads = 1;         ///< threads for xgboost (train base models one after another)
-  /// Timestamp (UTC epoch seconds) of each training row, time-ordered; used to purge the rows
-  /// whose label window reaches into an early-stopping tail. May be empty when purge_seconds is 0.
+  /// Timestamp (UTC epoch seconds, bar open) of each training row, time-ordered; used to cut an
+  /// early-stopping tail by time. May be empty: rows then count as their own instants.
   std::span<const std::int64_t> row_times{};
-  /// Rows whose time lies within this many seconds before the first tail row are dropped from
-  /// the fit rows (the label horizon in seconds).
-  std::int64_t purge_seconds = 0;
+  /// Label end of each training row (the open time of the bar whose close ends its label
+  /// window, SPEC §4.6): rows whose label ends at or after the first tail row are purged from
+  /// the fit. Empty: no purge.
+  std::span<const std::int64_t> row_label_ends{};
 };
 
 /// Maps a model spec (`model::random_forest`, ...) to its fitted-model class. Each model header

@@ -29,11 +29,11 @@ namespace mtf::model {
 /// subsample, colsample_bytree, l1 (alpha), l2 (lambda) and min_child_weight.
 ///
 /// Early stopping (when `early_stopping_rounds` > 0): the last 15% of the rows (by time) form a
-/// tail that is never fitted; rows within `fit_context::purge_seconds` before it are dropped too
-/// (see `purged_tail_split`). After every round the tail's weighted mlogloss is evaluated; training
-/// stops `early_stopping_rounds` rounds after the best round, and the model is sliced to rounds
-/// [0, best_iteration]. The tail rows are then not used for fitting -- a fold loses ~15% of its
-/// rows in exchange for an honest round count.
+/// tail that is never fitted; rows whose label window reaches the tail
+/// (`fit_context::row_label_ends`) are dropped too (see `purged_tail_split`). After every round the
+/// tail's weighted mlogloss is evaluated; training stops `early_stopping_rounds` rounds after the
+/// best round, and the model is sliced to rounds [0, best_iteration]. The tail rows are then not
+/// used for fitting -- a fold loses ~15% of its rows in exchange for an honest round count.
 ///
 /// Focal objective: gradient and hessian from `focal_gradient` on the training margins, fed with
 /// XGBoosterBoostOneIter; the objective stays multi:softprob so prediction applies the softmax
@@ -152,8 +152,8 @@ class gradient_boosting_model {
   static constexpr const char* kind = "gradient_boosting";
 
  private:
-  /// The purged tail split of `split::purged_tail_split`. Without row times (allowed only with
-  /// purge_seconds == 0) every row counts as its own instant.
+  /// The purged tail split of `split::purged_tail_split` on the context's row times and label
+  /// ends. Without row times every row counts as its own instant (and label ends must be absent).
   static split::tail_split early_stopping_split(std::size_t rows, const fit_context& ctx) {
     std::vector<std::size_t> all(rows);
     std::iota(all.begin(), all.end(), std::size_t{0});
@@ -161,12 +161,12 @@ class gradient_boosting_model {
       if (ctx.row_times.size() != rows)
         throw model_error("gradient_boosting: " + std::to_string(ctx.row_times.size()) +
                           " row times for " + std::to_string(rows) + " rows");
-      return split::purged_tail_split(all, ctx.row_times, tail_share, ctx.purge_seconds);
+      return split::purged_tail_split(all, ctx.row_times, ctx.row_label_ends, tail_share);
     }
-    if (ctx.purge_seconds > 0)
-      throw model_error("gradient_boosting: early stopping with a purge needs row times");
+    if (!ctx.row_label_ends.empty())
+      throw model_error("gradient_boosting: early stopping with label ends needs row times");
     std::vector<std::int64_t> index_times(all.begin(), all.end());
-    return split::purged_tail_split(all, index_times, tail_share, 0);
+    return split::purged_tail_split(all, index_times, {}, tail_share);
   }
 
   explicit gradient_boosting_model(tree_model model) : model_(std::move(model)) {}

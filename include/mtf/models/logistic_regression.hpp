@@ -19,7 +19,6 @@
 #include "mtf/core/xtensor.hpp"
 #include "mtf/models/fit_context.hpp"
 #include "mtf/models/model_specs.hpp"
-#include "mtf/models/xgboost_api.hpp"
 
 namespace mtf::model {
 
@@ -28,8 +27,9 @@ namespace mtf::model {
 /// Fit: features are standardised with the training rows' mean and population standard
 /// deviation (a constant column gets scale 1); then, over coefficients W (3 x d) and intercepts
 /// b (3), it minimises  Σ_i s_i · (−log p_i[y_i]) + ‖W‖² / (2C),  p_i = softmax(W z_i + b),
-/// with s_i = w_i · class_weight[y_i] and class_weight[c] = N / (3 · count_c) when
-/// `class_balanced` (scikit-learn's "balanced", counts ignore sample weights) else 1. Intercepts
+/// with s_i = w_i, the sample weights exactly as given: class balancing is the caller's, applied
+/// once through those weights (SPEC §4.7: the target-mix weights, never re-balanced here; pass
+/// `balanced_sample_weights` for scikit-learn's class_weight="balanced"). Intercepts
 /// are not penalised and are reported with zero sum (softmax is invariant to a common shift;
 /// scikit-learn's lbfgs, started at zero, ends there too). This is scikit-learn's
 /// `LogisticRegression(multi_class='multinomial', C=C)` fitted on the standardised matrix.
@@ -69,7 +69,6 @@ class logistic_regression_model {
 
     logistic_regression_model model;
     model.c_ = spec.C;
-    model.class_balanced_ = spec.class_balanced;
     const auto input = map(x);
     if (!input.allFinite())
       throw model_error("logistic_regression: feature matrix has a non-finite value");
@@ -94,9 +93,7 @@ class logistic_regression_model {
     Eigen::MatrixXd onehot = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n), classes);
     for (std::size_t i = 0; i < n; ++i) {
       const auto c = static_cast<std::size_t>(y[i]);
-      const double class_weight =
-          spec.class_balanced ? static_cast<double>(n) / (classes * counts[c]) : 1.0;
-      s(static_cast<Eigen::Index>(i)) = (w.empty() ? 1.0 : w[i]) * class_weight;
+      s(static_cast<Eigen::Index>(i)) = w.empty() ? 1.0 : w[i];
       onehot(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = 1.0;
     }
     const double weight_sum = s.sum();
@@ -163,7 +160,6 @@ class logistic_regression_model {
     j["mtf_model"] = kind;
     j["format_version"] = 1;
     j["C"] = c_;
-    j["class_balanced"] = class_balanced_;
     j["mean"] = std::vector<double>(mean_.data(), mean_.data() + mean_.size());
     j["scale"] = std::vector<double>(scale_.data(), scale_.data() + scale_.size());
     nlohmann::json coef = nlohmann::json::array();
@@ -195,7 +191,6 @@ class logistic_regression_model {
                           "'");
       logistic_regression_model model;
       model.c_ = j.at("C").get<double>();
-      model.class_balanced_ = j.at("class_balanced").get<bool>();
       const auto mean = j.at("mean").get<std::vector<double>>();
       const auto scale = j.at("scale").get<std::vector<double>>();
       const auto coef = j.at("coef").get<std::vector<std::vector<double>>>();
@@ -336,7 +331,6 @@ class logistic_regression_model {
   logistic_regression_model() = default;
 
   double c_ = 1.0;
-  bool class_balanced_ = true;
   Eigen::VectorXd mean_, scale_;
   Eigen::MatrixXd theta_;  ///< classes x (d + 1): coefficients then intercept
   int iterations_ = 0;

@@ -36,9 +36,10 @@ struct gradient_boosting {
 };
 
 /// Multinomial logistic regression (L2, sklearn's C), features standardised on training rows.
+/// Class balance comes from the target-mix sample weights every model receives (SPEC §4.7),
+/// applied once: the model does not re-balance on top of them.
 struct logistic_regression {
   double C;
-  bool class_balanced = true;  ///< per-class weights N / (K * count_c)
 };
 
 /// Marker for "no meta-model" (a policy with exactly one base model).

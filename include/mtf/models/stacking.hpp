@@ -1,9 +1,12 @@
 #pragma once
 /// \file Out-of-fold stacking (SPEC §4.8): base models from a policy's Boost.Hana tuple of specs
-/// are fitted fold by fold to produce out-of-fold probabilities, a class-balanced multinomial
-/// logistic meta-model learns from those (never from in-sample predictions), and the base models
-/// are then refitted on every training row. Generic over the spec tuple: no run-time switch on
-/// model names.
+/// are fitted fold by fold to produce out-of-fold probabilities, a multinomial logistic
+/// meta-model learns from those (never from in-sample predictions) with the same target-mix
+/// weights as the base models, and the base models are then refitted on every training row.
+/// The stack guard: when the meta-model's cross-fitted out-of-fold log loss is worse than the
+/// best base model's by more than `stack_guard_tolerance`, greedy ensemble selection over the
+/// base models' out-of-fold probabilities combines them instead. Generic over the spec tuple: no
+/// run-time switch on model names.
 
 #include <algorithm>
 #include <array>
@@ -12,6 +15,7 @@
 #include <boost/hana/tuple.hpp>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +34,7 @@
 #include "mtf/core/errors.hpp"
 #include "mtf/core/scoring_rules.hpp"
 #include "mtf/core/xtensor.hpp"
+#include "mtf/models/ensemble_selection.hpp"
 #include "mtf/models/fit_context.hpp"
 #include "mtf/models/gradient_boosting.hpp"
 #include "mtf/models/logistic_regression.hpp"
@@ -41,13 +46,51 @@
 
 namespace mtf::model {
 
-/// Log loss of one model over the folds: per fold (unweighted mean over the fold's validation
-/// rows, `mtf::log_loss`), their mean, and their population standard deviation (the walk-forward
-/// stability metric of SPEC §7).
+/// Log loss of one model over the folds, always against the raw labels (weights are for
+/// fitting, not scoring): per fold (mean over the fold's validation rows, `mtf::log_loss`), their
+/// mean and population standard deviation (the walk-forward stability metric of SPEC §7), and
+/// `pooled`, the log loss over every out-of-fold row at once (what the stack guard compares).
 struct fold_scores {
   std::vector<double> per_fold;
   double mean = 0.0;
   double std = 0.0;
+  double pooled = 0.0;
+};
+
+/// The meta-model may be worse than the best base model by at most this much out-of-fold log
+/// loss (nats) before the stack falls back to greedy ensemble selection (SPEC §4.8).
+inline constexpr double stack_guard_tolerance = 0.002;
+
+/// How a stack combines its base models' probabilities.
+enum class combiner {
+  single,      ///< one base model: its probabilities
+  meta_model,  ///< the logistic meta-model over the base probabilities
+  ensemble,    ///< the weighted average chosen by greedy ensemble selection
+};
+
+/// "single", "meta_model" or "ensemble" (the spelling in stack.json and the reports).
+inline const char* combiner_name(combiner c) {
+  switch (c) {
+    case combiner::single:
+      return "single";
+    case combiner::meta_model:
+      return "meta_model";
+    case combiner::ensemble:
+      return "ensemble";
+  }
+  return "unknown";
+}
+
+/// What the stack guard compared and chose (SPEC §4.8): every out-of-fold log loss is pooled
+/// over the same rows and scored against raw labels.
+struct stack_choice {
+  combiner used = combiner::single;
+  std::string reason;                    ///< one sentence for the reports
+  std::size_t best_base = 0;             ///< index of the base model with the lowest OOF log loss
+  double best_base_log_loss = 0.0;       ///< its pooled OOF log loss
+  double meta_log_loss = 0.0;            ///< cross-fitted meta-model, pooled OOF (0 without meta)
+  double ensemble_log_loss = 0.0;        ///< greedy ensemble on the OOF rows (0 without meta)
+  std::vector<double> ensemble_weights;  ///< one per base model (empty without meta)
 };
 
 namespace stacking_detail {
@@ -67,14 +110,28 @@ inline fold_scores summarise(std::vector<double> per_fold) {
 }
 
 inline nlohmann::json to_json(const fold_scores& s) {
-  return {{"per_fold", s.per_fold}, {"mean", s.mean}, {"std", s.std}};
+  return {{"per_fold", s.per_fold}, {"mean", s.mean}, {"std", s.std}, {"pooled", s.pooled}};
 }
 
 inline fold_scores scores_from_json(const nlohmann::json& j) {
-  return summarise(j.at("per_fold").get<std::vector<double>>());
+  fold_scores out = summarise(j.at("per_fold").get<std::vector<double>>());
+  out.pooled = j.at("pooled").get<double>();
+  return out;
 }
 
-/// Rows `rows` of `probs` as a new matrix.
+/// Shortest readable rendering of a log loss for the reason texts.
+inline std::string format_loss(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4f", value);
+  return buffer;
+}
+
+inline combiner parse_combiner(const std::string& name) {
+  for (const combiner c : {combiner::single, combiner::meta_model, combiner::ensemble})
+    if (name == combiner_name(c)) return c;
+  throw model_error("unknown stack combiner '" + name + "'");
+}
+
 /// Runs task(0..count-1) on `workers` threads (inline when workers <= 1); rethrows the first
 /// exception after every worker has stopped.
 template <class Task>
@@ -104,18 +161,32 @@ void run_parallel(std::size_t count, std::size_t workers, Task& task) {
     if (e) std::rethrow_exception(e);
 }
 
+/// Rows `rows` of `probs` as a new matrix.
 inline matrix rows_of(const matrix& probs, std::span<const std::size_t> rows) {
   return gather_rows(probs, rows);
 }
 
 }  // namespace stacking_detail
 
+/// Columns [3·b, 3·b + 3) of base probabilities side by side (rows x 3·B): base model b's class
+/// probabilities (rows x 3).
+inline matrix member_probabilities(const matrix& base, std::size_t b) {
+  if (3 * b + 3 > base.shape()[1])
+    throw model_error("member_probabilities: no base model " + std::to_string(b));
+  matrix out = matrix::from_shape({base.shape()[0], 3});
+  for (std::size_t r = 0; r < base.shape()[0]; ++r)
+    for (std::size_t k = 0; k < 3; ++k)
+      out(r, k) = base(r, 3 * b + k);
+  return out;
+}
+
 template <class BaseTuple, class MetaSpec>
 class stacked_model;
 
 /// A fitted stack: B base models (one per spec of the policy's tuple, in order) and, with two or
-/// more base models, a logistic-regression meta-model over their 3·B class probabilities
-/// (columns: model 0 down/neutral/up, model 1 down/neutral/up, ...). With
+/// more base models, a combiner over their 3·B class probabilities (columns: model 0
+/// down/neutral/up, model 1 down/neutral/up, ...): the logistic-regression meta-model, or — when
+/// the stack guard rejects the meta-model — the greedy ensemble's weighted average. With
 /// `model::no_meta_model` (exactly one base model) the stack's probabilities are the base
 /// model's.
 template <class... BaseSpecs, class MetaSpec>
@@ -132,28 +203,33 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
   using spec_tuple = boost::hana::tuple<BaseSpecs...>;
   using base_tuple = std::tuple<fitted_model_t<BaseSpecs>...>;
 
-  /// Fits the stack on training rows `x` (time-ordered, finite), labels `y`, class-balancing
-  /// sample weights `w` (empty = 1, used by every base model) and `folds` (indices into these
-  /// rows; validation blocks disjoint). `ctx.row_times` (one per row, or empty) and
-  /// `ctx.purge_seconds` are passed on, gathered per fold, for early stopping.
+  /// Fits the stack on training rows `x` (time-ordered, finite), labels `y`, target-mix sample
+  /// weights `w` (empty = 1; SPEC §4.7: used by every base model and by the meta-model, exactly
+  /// once) and `folds` (indices into these rows; validation blocks disjoint, train rows purged
+  /// and embargoed around them). `ctx.row_times` and `ctx.row_label_ends` (one per row, or empty)
+  /// are passed on, gathered per fold, for early stopping.
   ///
-  /// 1. For each fold, each base model (one after another, all of ctx.threads) is fitted on the
-  ///    fold's train rows and predicts its validation rows: out-of-fold probabilities (rows that
-  ///    no fold validates stay NaN and are left out of everything below).
-  /// 2. The meta-model (class-balanced as its spec says, no sample weights, C from its spec) is
-  ///    fitted on the out-of-fold probabilities of the validated rows. Its own out-of-fold log
-  ///    loss is cross-fitted over the same folds: for fold f it is fitted on the other folds'
-  ///    validated rows and scored on fold f's.
+  /// 1. For each fold, each base model is fitted on the fold's train rows and predicts its
+  ///    validation rows: out-of-fold probabilities (rows that no fold validates stay NaN and are
+  ///    left out of everything below). Folds run concurrently, one single-threaded fit each.
+  /// 2. With a meta-model: its out-of-fold log loss is cross-fitted on the same purged folds (for
+  ///    fold f it is fitted on the validated rows of fold f's train rows and scores fold f's
+  ///    validation rows); greedy ensemble selection runs over the base models' out-of-fold
+  ///    probabilities; the meta-model is fitted on every validated row. The stack guard then
+  ///    picks the meta-model unless its log loss exceeds the best base model's by more than
+  ///    `stack_guard_tolerance`, in which case the ensemble combines the base models.
   /// 3. The base models are refitted on all rows.
-  /// Throws `model_error` for inconsistent inputs or folds, `training_error` when a fold lacks a
-  /// class the logistic models need.
+  /// Every log loss is scored against the raw labels. Throws `model_error` for inconsistent
+  /// inputs or folds, `training_error` when a fold lacks a class the logistic models need.
   static stacked_model fit(const spec_tuple& specs, const MetaSpec& meta_spec, const matrix& x,
                            std::span<const int> y, std::span<const double> w,
                            const fit_context& ctx, const std::vector<split::fold>& folds) {
     const std::size_t n = x.shape()[0];
     if (y.size() != n || (!w.empty() && w.size() != n) ||
-        (!ctx.row_times.empty() && ctx.row_times.size() != n))
-      throw model_error("stacking: rows, labels, weights and row times differ in length");
+        (!ctx.row_times.empty() && ctx.row_times.size() != n) ||
+        (!ctx.row_label_ends.empty() && ctx.row_label_ends.size() != n))
+      throw model_error(
+          "stacking: rows, labels, weights, row times and label ends differ in length");
     if (folds.empty()) throw model_error("stacking: no folds");
     std::vector<int> validated_by(n, -1);
     for (std::size_t f = 0; f < folds.size(); ++f) {
@@ -191,8 +267,10 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       const auto y_valid = gather(y, fold.validation);
       const auto w_train = gather(w, fold.train);
       const auto times_train = gather(ctx.row_times, fold.train);
+      const auto ends_train = gather(ctx.row_label_ends, fold.train);
       fit_context fold_ctx = ctx;
       fold_ctx.row_times = times_train;
+      fold_ctx.row_label_ends = ends_train;
       if (workers > 1) fold_ctx.threads = 1;
       [&]<std::size_t... I>(std::index_sequence<I...>) {
         (out.fit_fold_model<I>(boost::hana::at_c<I>(specs), x_train, y_train, w_train, fold_ctx,
@@ -202,47 +280,128 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       (std::make_index_sequence<base_count>{});
     };
     stacking_detail::run_parallel(folds.size(), workers, fit_fold);
-    for (std::size_t b = 0; b < base_count; ++b)
-      out.base_scores_[b] = stacking_detail::summarise(std::move(base_losses[b]));
 
     for (std::size_t r = 0; r < n; ++r)
       if (validated_by[r] >= 0) out.validated_rows_.push_back(r);
+    const std::span<const std::size_t> validated(out.validated_rows_);
+    const auto y_validated = gather(y, validated);
+    const matrix oof_validated = stacking_detail::rows_of(out.oof_, validated);
+    std::vector<matrix> members;
+    for (std::size_t b = 0; b < base_count; ++b) {
+      members.push_back(member_probabilities(oof_validated, b));
+      out.base_scores_[b] = stacking_detail::summarise(std::move(base_losses[b]));
+      out.base_scores_[b].pooled = log_loss(members.back(), y_validated);
+    }
+    stack_choice& choice = out.choice_;
+    for (std::size_t b = 1; b < base_count; ++b)
+      if (out.base_scores_[b].pooled < out.base_scores_[choice.best_base].pooled)
+        choice.best_base = b;
+    choice.best_base_log_loss = out.base_scores_[choice.best_base].pooled;
 
     if constexpr (has_meta) {
-      // Cross-fitted meta score: fold f's rows scored by a meta fitted on the other folds.
+      // Cross-fitted meta score on the purged folds: fold f's rows scored by a meta-model fitted
+      // on the validated rows among fold f's (purged, embargoed) train rows.
+      matrix meta_oof = matrix::from_shape({n, 3});
       std::vector<double> meta_losses;
       for (std::size_t f = 0; f < folds.size(); ++f) {
-        std::vector<std::size_t> other, own;
-        for (std::size_t r : out.validated_rows_)
-          (validated_by[r] == static_cast<int>(f) ? own : other).push_back(r);
-        if (other.empty()) throw model_error("stacking: the meta-model needs at least 2 folds");
+        std::vector<std::size_t> fit_rows;
+        for (std::size_t r : folds[f].train)
+          if (validated_by[r] >= 0) fit_rows.push_back(r);
+        if (fit_rows.empty())
+          throw model_error("stacking: fold " + std::to_string(f) +
+                            " leaves no out-of-fold rows to fit the meta-model on");
         const auto meta = logistic_regression_model::fit(
-            meta_spec, stacking_detail::rows_of(out.oof_, other), gather(y, other), {}, ctx);
-        meta_losses.push_back(
-            log_loss(meta.predict_proba(stacking_detail::rows_of(out.oof_, own)), gather(y, own)));
+            meta_spec, stacking_detail::rows_of(out.oof_, fit_rows), gather(y, fit_rows),
+            gather(w, std::span<const std::size_t>(fit_rows)), ctx);
+        const matrix p =
+            meta.predict_proba(stacking_detail::rows_of(out.oof_, folds[f].validation));
+        meta_losses.push_back(log_loss(p, gather(y, folds[f].validation)));
+        for (std::size_t i = 0; i < folds[f].validation.size(); ++i)
+          for (std::size_t k = 0; k < 3; ++k)
+            meta_oof(folds[f].validation[i], k) = p(i, k);
       }
       out.stack_scores_ = stacking_detail::summarise(std::move(meta_losses));
-      out.meta_.emplace(logistic_regression_model::fit(
-          meta_spec, stacking_detail::rows_of(out.oof_, out.validated_rows_),
-          gather(y, std::span<const std::size_t>(out.validated_rows_)), {}, ctx));
+      out.stack_scores_.pooled =
+          log_loss(stacking_detail::rows_of(meta_oof, validated), y_validated);
+      choice.meta_log_loss = out.stack_scores_.pooled;
+      out.meta_.emplace(logistic_regression_model::fit(meta_spec, oof_validated, y_validated,
+                                                       gather(w, validated), ctx));
+
+      const ensemble_weights ensemble = select_ensemble(members, y_validated);
+      choice.ensemble_log_loss = ensemble.log_loss;
+      choice.ensemble_weights = ensemble.weights;
+      const std::string losses =
+          "meta-model " + stacking_detail::format_loss(choice.meta_log_loss) +
+          ", best base model " + stacking_detail::format_loss(choice.best_base_log_loss) +
+          ", ensemble " + stacking_detail::format_loss(choice.ensemble_log_loss) +
+          " (out-of-fold log loss)";
+      if (choice.meta_log_loss > choice.best_base_log_loss + stack_guard_tolerance) {
+        choice.used = combiner::ensemble;
+        choice.reason = "the meta-model is worse than the best base model by more than " +
+                        stacking_detail::format_loss(stack_guard_tolerance) +
+                        ": greedy ensemble selection used; " + losses;
+        // The stack's out-of-fold scores are the ensemble's on the same rows and folds.
+        std::vector<double> per_fold;
+        const matrix averaged = weighted_average(members, choice.ensemble_weights);
+        for (const auto& fold : folds) {
+          std::vector<std::size_t> positions;
+          for (std::size_t r : fold.validation)
+            positions.push_back(static_cast<std::size_t>(
+                std::lower_bound(out.validated_rows_.begin(), out.validated_rows_.end(), r) -
+                out.validated_rows_.begin()));
+          per_fold.push_back(log_loss(stacking_detail::rows_of(averaged, positions),
+                                      gather(std::span<const int>(y_validated), positions)));
+        }
+        out.stack_scores_ = stacking_detail::summarise(std::move(per_fold));
+        out.stack_scores_.pooled = choice.ensemble_log_loss;
+      } else {
+        choice.used = combiner::meta_model;
+        choice.reason = "the meta-model is within " +
+                        stacking_detail::format_loss(stack_guard_tolerance) +
+                        " of the best base model or better: meta-model used; " + losses;
+      }
     } else {
       out.stack_scores_ = out.base_scores_[0];
+      choice.used = combiner::single;
+      choice.reason = "one base model: its probabilities are the stack's";
     }
 
     out.bases_.emplace(refit_all(specs, x, y, w, ctx, std::make_index_sequence<base_count>{}));
     return out;
   }
 
-  /// Stacked class probabilities (rows x 3) for feature rows `x`.
+  /// Stacked class probabilities (rows x 3) for feature rows `x`, through the chosen combiner.
   [[nodiscard]] matrix predict_proba(const matrix& x) const {
     if constexpr (has_meta) {
-      return meta_->predict_proba(base_probabilities(x));
+      return combine(choice_.used, base_probabilities(x));
     } else {
       return std::get<0>(*bases_).predict_proba(x);
     }
   }
 
-  /// The refitted base models' probabilities side by side (rows x 3·B), the meta-model's input.
+  /// Probabilities (rows x 3) of combiner `how` applied to base probabilities `base` (rows x 3·B,
+  /// from `base_probabilities`): the meta-model's, the ensemble's or the single base model's.
+  /// Reports use it to score the combiner the guard did not choose on the same rows.
+  [[nodiscard]] matrix combine(combiner how, const matrix& base) const {
+    if (base.shape()[1] != 3 * base_count)
+      throw model_error("stacking: " + std::to_string(base.shape()[1]) +
+                        " base probability columns, expected " + std::to_string(3 * base_count));
+    if constexpr (has_meta) {
+      if (how == combiner::meta_model) return meta_->predict_proba(base);
+      if (how == combiner::ensemble) {
+        std::vector<matrix> members;
+        for (std::size_t b = 0; b < base_count; ++b)
+          members.push_back(member_probabilities(base, b));
+        return weighted_average(members, choice_.ensemble_weights);
+      }
+    } else {
+      if (how == combiner::single) return base;
+    }
+    throw model_error(std::string("stacking: this stack has no ") + combiner_name(how) +
+                      " combiner");
+  }
+
+  /// The refitted base models' probabilities side by side (rows x 3·B), the combiner's input.
   [[nodiscard]] matrix base_probabilities(const matrix& x) const {
     matrix out(std::array<std::size_t, 2>{x.shape()[0], 3 * base_count});
     [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -259,11 +418,13 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
   [[nodiscard]] const std::vector<std::size_t>& validated_rows() const noexcept {
     return validated_rows_;
   }
-  /// Out-of-fold log loss of base model `b` per fold, mean and std.
+  /// Out-of-fold log loss of base model `b` per fold, mean, std and pooled.
   [[nodiscard]] const fold_scores& base_scores(std::size_t b) const { return base_scores_.at(b); }
-  /// Out-of-fold log loss of the stacked predictor (cross-fitted meta-model, or the single base
-  /// model) per fold, mean and std; `.std` is the fold stability metric.
+  /// Out-of-fold log loss of the stacked predictor as used (cross-fitted meta-model, ensemble or
+  /// the single base model) per fold, mean, std and pooled; `.std` is the fold stability metric.
   [[nodiscard]] const fold_scores& stack_scores() const noexcept { return stack_scores_; }
+  /// What the stack guard compared and chose.
+  [[nodiscard]] const stack_choice& choice() const noexcept { return choice_; }
   /// Mean over base models of each model's normalised feature importance (sums to 1 unless every
   /// model reports all zeros).
   [[nodiscard]] std::vector<double> feature_importance() const {
@@ -281,19 +442,19 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
   [[nodiscard]] const auto& base() const {
     return std::get<I>(*bases_);
   }
-  /// The meta-model (only when the stack has one).
+  /// The meta-model (only when the stack has one; fitted even when the ensemble is used).
   [[nodiscard]] const logistic_regression_model& meta() const requires has_meta { return *meta_; }
 
   /// Saves into directory `dir` (created if missing): base_<i>_<kind>.json per base model (xgboost
   /// JSON or logistic JSON), meta_logistic_regression.json, and stack.json listing them with the
-  /// out-of-fold scores.
+  /// out-of-fold scores and the stack guard's choice (combiner and ensemble weights).
   void save(const std::filesystem::path& dir) const {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec)
       throw model_error("cannot create model directory " + dir.string() + ": " + ec.message());
     nlohmann::json manifest;
-    manifest["format_version"] = 1;
+    manifest["format_version"] = 2;
     manifest["base_models"] = nlohmann::json::array();
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (save_base<I>(dir, manifest), ...);
@@ -306,6 +467,13 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
     } else {
       manifest["meta_model"] = nullptr;
     }
+    manifest["combiner"] = {{"used", combiner_name(choice_.used)},
+                            {"reason", choice_.reason},
+                            {"best_base", choice_.best_base},
+                            {"best_base_log_loss", choice_.best_base_log_loss},
+                            {"meta_log_loss", choice_.meta_log_loss},
+                            {"ensemble_log_loss", choice_.ensemble_log_loss},
+                            {"ensemble_weights", choice_.ensemble_weights}};
     manifest["stack_scores"] = stacking_detail::to_json(stack_scores_);
     std::ofstream out(dir / "stack.json", std::ios::trunc);
     out << manifest.dump(1) << '\n';
@@ -314,7 +482,8 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
   }
 
   /// Loads a stack saved by `save` with the same base-spec tuple and meta spec types; throws
-  /// `model_error` when the directory holds another mix of models or a file is unreadable.
+  /// `model_error` when the directory holds another mix of models, another format version or a
+  /// file is unreadable.
   static stacked_model load(const std::filesystem::path& dir) {
     std::ifstream in(dir / "stack.json");
     if (!in) throw model_error("cannot open " + (dir / "stack.json").string());
@@ -325,6 +494,9 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       throw model_error((dir / "stack.json").string() + " is malformed: " + e.what());
     }
     try {
+      if (manifest.at("format_version").get<int>() != 2)
+        throw model_error((dir / "stack.json").string() + " has format version " +
+                          manifest.at("format_version").dump() + ", this build reads 2");
       const auto& bases = manifest.at("base_models");
       if (!bases.is_array() || bases.size() != base_count)
         throw model_error((dir / "stack.json").string() + " lists " + std::to_string(bases.size()) +
@@ -341,6 +513,27 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       if constexpr (has_meta)
         out.meta_.emplace(logistic_regression_model::load(
             dir / manifest.at("meta_model").at("file").get<std::string>()));
+      const auto& c = manifest.at("combiner");
+      out.choice_.used = stacking_detail::parse_combiner(c.at("used").get<std::string>());
+      out.choice_.reason = c.at("reason").get<std::string>();
+      out.choice_.best_base = c.at("best_base").get<std::size_t>();
+      out.choice_.best_base_log_loss = c.at("best_base_log_loss").get<double>();
+      out.choice_.meta_log_loss = c.at("meta_log_loss").get<double>();
+      out.choice_.ensemble_log_loss = c.at("ensemble_log_loss").get<double>();
+      out.choice_.ensemble_weights = c.at("ensemble_weights").get<std::vector<double>>();
+      const bool consistent =
+          has_meta ? out.choice_.used != combiner::single : out.choice_.used == combiner::single;
+      double weight_sum = 0.0;
+      for (const double v : out.choice_.ensemble_weights) {
+        if (!(v >= 0.0) || !std::isfinite(v)) weight_sum = -1.0;
+        weight_sum += v;
+      }
+      if (!consistent || (out.choice_.used == combiner::ensemble &&
+                          (out.choice_.ensemble_weights.size() != base_count ||
+                           std::abs(weight_sum - 1.0) > 1e-9)))
+        throw model_error((dir / "stack.json").string() +
+                          ": the combiner does not fit this stack (or its ensemble weights are "
+                          "not a distribution over the base models)");
       out.stack_scores_ = stacking_detail::scores_from_json(manifest.at("stack_scores"));
       return out;
     } catch (const nlohmann::json::exception& e) {
@@ -424,6 +617,7 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
   std::vector<std::size_t> validated_rows_;
   std::array<fold_scores, base_count> base_scores_{};
   fold_scores stack_scores_;
+  stack_choice choice_;
 };
 
 /// Fits the stack of a policy's `base_models` tuple and `meta_model` (see `stacked_model::fit`).

@@ -25,18 +25,6 @@
 #include "mtf/core/errors.hpp"
 #include "mtf/core/xtensor.hpp"
 
-namespace mtf {
-
-/// A model could not be fitted, predicted, saved or loaded (xgboost failure, bad shapes,
-/// unreadable model file). Exit code 4 (artifact), as a model that cannot be built or read is
-/// an artifact problem rather than a data or gate problem.
-class model_error : public error {
- public:
-  explicit model_error(const std::string& message) : error(exit_code::artifact, message) {}
-};
-
-}  // namespace mtf
-
 namespace mtf::xgb {
 
 /// Throws `mtf::model_error` with `what` and xgboost's last error message when `rc` != 0.

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <numeric>
 
 #include "mtf/artifact/run_lock.hpp"
 #include "mtf/artifact/run_store.hpp"
@@ -59,8 +60,8 @@ int run_features(features_options opts) {
   if (opts.data.size() != 1) throw usage_error("features takes exactly one --data file");
   const symbol_input s = load_symbol<P>(opts.data[0]);
   const symbol_features f = compute_symbol_features<P>(s.bars, opts.seed);
-  const row_table rows = merge_rows({s}, {f});
-  const auto seg = split::chronological_split<P>(rows.time);
+  const row_table rows = merge_rows({s}, {f}, P::horizon);
+  const auto seg = split::chronological_split<P>(rows.time, rows.label_end);
   const k_solution k = solve_k_on_rows<P>(rows, {f}, seg.train.begin, seg.train.end);
   const std::vector<int> labels = assign_labels(f.labels, k.k);
   std::vector<int> y_train;
@@ -112,25 +113,53 @@ inline double population_stability_index(const feature_reference& ref,
   return psi;
 }
 
-/// Labelled rows of one recent file under the promoted model's k.
+/// Labelled rows of one file that a promoted model never saw (SPEC §9): rows whose label window
+/// opens after the model's last training bar plus `horizon` bars, labelled with the model's k.
 template <TimeframePolicy P>
 struct scored_rows {
-  symbol_input input;
+  std::vector<symbol_input> input;  ///< the one file (a vector: judge_rows takes the symbols)
   symbol_features features;
-  row_table rows;
+  row_table rows;  ///< the out-of-sample rows only
   std::vector<int> y;
+  std::size_t in_sample_rows_skipped = 0;
+  std::pair<std::int64_t, std::int64_t> model_span;  ///< the model's training data, first/last
 };
 
 template <TimeframePolicy P>
-scored_rows<P> labelled_rows(const std::filesystem::path& file, const loaded_model<P>& model,
-                             std::uint64_t seed) {
+scored_rows<P> out_of_sample_rows(const std::filesystem::path& file, const loaded_model<P>& model,
+                                  std::uint64_t seed) {
   scored_rows<P> out;
-  out.input = load_recent<P>(file);
-  out.features = compute_symbol_features<P>(out.input.bars, seed);
-  out.rows = merge_rows({out.input}, {out.features});
-  if (out.rows.size() == 0)
+  out.input.push_back(load_recent<P>(file));
+  out.features = compute_symbol_features<P>(out.input[0].bars, seed);
+  const row_table all = merge_rows(out.input, {out.features}, P::horizon);
+  out.model_span = training_data_span(model.metadata, model.run_dir / artifact_files::metadata);
+  const std::int64_t after =
+      out.model_span.second + static_cast<std::int64_t>(P::horizon) * P::bar_seconds;
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all.time[i] > after) keep.push_back(i);
+  out.in_sample_rows_skipped = all.size() - keep.size();
+  const auto& bars = out.input[0].bars;
+  if (keep.size() < P::gates.min_out_of_sample_rows)
     throw data_error(file.string(), 0, "",
-                     "no bar has complete features and a label window inside the data");
+                     std::to_string(keep.size()) +
+                         " labelled rows lie after the model's training data (" +
+                         intake::format_iso8601(out.model_span.first) + " .. " +
+                         intake::format_iso8601(out.model_span.second) + ", plus the " +
+                         std::to_string(P::horizon) + "-bar horizon); the file covers " +
+                         (bars.size() ? intake::format_iso8601(bars.timestamp.front()) + " .. " +
+                                            intake::format_iso8601(bars.timestamp.back())
+                                      : std::string("nothing")) +
+                         " and at least " + std::to_string(P::gates.min_out_of_sample_rows) +
+                         " are needed to judge the model on bars it never saw (" +
+                         std::to_string(out.in_sample_rows_skipped) + " in-sample rows skipped)");
+  out.rows.x = model::gather_rows(all.x, keep);
+  for (const std::size_t i : keep) {
+    out.rows.time.push_back(all.time[i]);
+    out.rows.label_end.push_back(all.label_end[i]);
+    out.rows.symbol.push_back(all.symbol[i]);
+    out.rows.bar.push_back(all.bar[i]);
+  }
   out.y = label_rows(out.rows, {out.features}, model.metadata.at("label_k").template get<double>());
   return out;
 }
@@ -173,13 +202,14 @@ int run_predict(const model_options& opts) {
   return 0;
 }
 
-/// `evaluate`: the validation metrics, gates and backtest of the promoted model on other data,
-/// without retraining. Exit 0 when every gate passes, 3 otherwise.
+/// `evaluate`: the validation metrics, gates and backtest of the promoted model on bars of
+/// another file that it never saw (rows after its training data, SPEC §9), without retraining.
+/// Exit 0 when every gate passes, 3 otherwise; 2 when too few such rows remain.
 template <TimeframePolicy P>
 int run_evaluate(const model_options& opts) {
   const loaded_model<P> model = load_promoted<P>(opts.models);
   if (opts.data.size() != 1) throw usage_error("evaluate takes exactly one --data file");
-  const auto scored = command_detail::labelled_rows<P>(opts.data[0], model, opts.seed);
+  const auto scored = command_detail::out_of_sample_rows<P>(opts.data[0], model, opts.seed);
   artifact::run_report report;
   report.timeframe = std::string(P::name);
   report.run_id = model.latest.value("run_id", std::string("?"));
@@ -189,25 +219,38 @@ int run_evaluate(const model_options& opts) {
   report.bar_seconds = P::bar_seconds;
   report.calendar = opts.calendar;
   report.max_feature_share = P::gates.max_feature_share;
-  const auto& bars = scored.input.bars;
+  const auto& bars = scored.input[0].bars;
   report.data.symbols.push_back({bars.symbol, opts.data[0].string(), bars.size(),
                                  bars.timestamp.front(), bars.timestamp.back(),
-                                 scored.input.quality.missing_bars, scored.input.quality.warnings});
+                                 scored.input[0].quality.missing_bars,
+                                 scored.input[0].quality.warnings});
   report.data.test_rows = scored.rows.size();
+  report.evaluation =
+      artifact::evaluation_summary{report.run_id, scored.model_span.first, scored.model_span.second,
+                                   scored.in_sample_rows_skipped, scored.rows.size()};
   report.labels.k = model.metadata.at("label_k").template get<double>();
   report.labels.target_share = P::class_targets;
   const auto prior = model.metadata.at("train_class_shares").template get<std::array<double, 3>>();
-  const matrix p_raw = model.stack.predict_proba(scored.rows.x);
-  const matrix p = model.calibrator.predict(p_raw);
-  evaluate_on_rows<P>(report, p_raw, p, scored.y, scored.rows.time, scored.rows.symbol,
-                      scored.rows.bar, bars, prior, feature_names(P::features),
-                      model.stack.feature_importance(), scored.features.audit.passed,
-                      parse_calendar(opts.calendar), opts.seed);
+  report.labels.raw_share = prior;
+  std::vector<std::size_t> all(scored.rows.size());
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  const judged_rows judged = judge_table_rows(
+      scored.rows, scored.y, all, [&](const matrix& x) { return model.stack.predict_proba(x); },
+      [&](const matrix& p) { return model.calibrator.predict(p); });
+  judge_rows<P>(report, judged,
+                {.symbols = &scored.input,
+                 .train_prior = prior,
+                 .calibration_prior = {},
+                 .feature_names = feature_names(P::features),
+                 .feature_importance = model.stack.feature_importance(),
+                 .leakage_passed = scored.features.audit.passed,
+                 .calendar = parse_calendar(opts.calendar),
+                 .seed = opts.seed});
   const auto verdict = validation::summarise_gates(report.gates);
   report.verdict.failed_gates = verdict.failed;
-  report.verdict.outcome = artifact::decision::report_only;
-  report.verdict.note = "evaluation of the promoted model " + report.run_id + " on " +
-                        opts.data[0].string() + " (no retraining)";
+  report.verdict.outcome = artifact::decision::evaluated;
+  report.verdict.note =
+      "the promoted model " + report.run_id + " on " + opts.data[0].string() + " (no retraining)";
   artifact::write_terminal_report(std::cout, report, opts.colour);
   return verdict.passed ? 0 : static_cast<int>(exit_code::gates_failed);
 }
@@ -218,13 +261,15 @@ template <TimeframePolicy P>
 int run_drift(const model_options& opts) {
   const loaded_model<P> model = load_promoted<P>(opts.models);
   if (opts.data.size() != 1) throw usage_error("drift takes exactly one --data file");
-  const auto scored = command_detail::labelled_rows<P>(opts.data[0], model, opts.seed);
-  const auto reference_json =
-      inference_detail::read_json(model.run_dir / artifact_files::reference);
+  const auto scored = command_detail::out_of_sample_rows<P>(opts.data[0], model, opts.seed);
+  const auto reference_json = read_artifact_json(model.run_dir / artifact_files::reference);
   nlohmann::ordered_json out;
   out["timeframe"] = std::string(P::name);
   out["run_id"] = model.latest.value("run_id", std::string("?"));
   out["rows"] = scored.rows.size();
+  out["in_sample_rows_skipped"] = scored.in_sample_rows_skipped;
+  out["model_training_data"] = {intake::format_iso8601(scored.model_span.first),
+                                intake::format_iso8601(scored.model_span.second)};
   std::vector<std::string> retrain_now, plan;
   nlohmann::ordered_json psi_json = nlohmann::ordered_json::object();
   const std::size_t columns = scored.rows.x.shape()[1];
@@ -277,7 +322,8 @@ int run_drift(const model_options& opts) {
     std::cout << out.dump(2) << '\n';
   } else {
     std::cout << "drift " << P::name << " vs run " << out["run_id"].template get<std::string>()
-              << " on " << scored.rows.size() << " labelled bars\n"
+              << " on " << scored.rows.size() << " labelled bars after its training data ("
+              << scored.in_sample_rows_skipped << " in-sample rows skipped)\n"
               << "  accuracy " << artifact::report_text::fixed(accuracy, 3) << " (baseline "
               << artifact::report_text::fixed(base_accuracy, 3) << "), ECE "
               << artifact::report_text::fixed(ece, 3) << " (baseline "

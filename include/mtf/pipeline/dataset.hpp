@@ -71,6 +71,9 @@ symbol_features compute_symbol_features(const bar_series& bars, std::uint64_t se
 struct row_table {
   matrix x;                        ///< rows x features, row-major
   std::vector<std::int64_t> time;  ///< bar open time, non-decreasing
+  /// Open time of bar `bar + horizon` of the row's symbol: the bar whose close ends the row's
+  /// label window. Purges are decided on it (SPEC §4.6), so missing bars cannot hide an overlap.
+  std::vector<std::int64_t> label_end;
   std::vector<std::uint32_t> symbol;
   std::vector<std::size_t> bar;
   std::size_t dropped_warmup = 0;         ///< bars in indicator or volatility warm-up
@@ -83,9 +86,10 @@ inline bool usable_bar(const symbol_features& f, std::size_t t) {
   return t >= f.first_complete && f.labels.status[t] == label_status::labeled;
 }
 
-/// Merges the usable bars of every symbol into one time-ordered table.
+/// Merges the usable bars of every symbol into one time-ordered table; labels look `horizon`
+/// bars ahead.
 inline row_table merge_rows(const std::vector<symbol_input>& symbols,
-                            const std::vector<symbol_features>& features) {
+                            const std::vector<symbol_features>& features, int horizon) {
   struct ref {
     std::int64_t time;
     std::uint32_t symbol;
@@ -110,12 +114,15 @@ inline row_table merge_rows(const std::vector<symbol_input>& symbols,
   const std::size_t columns = features.empty() ? 0 : features[0].x.shape()[1];
   table.x = matrix::from_shape({refs.size(), columns});
   table.time.reserve(refs.size());
+  table.label_end.reserve(refs.size());
   table.symbol.reserve(refs.size());
   table.bar.reserve(refs.size());
   for (std::size_t i = 0; i < refs.size(); ++i) {
     const auto& src = features[refs[i].symbol].x;
     std::copy_n(&src(refs[i].bar, 0), columns, &table.x(i, 0));
     table.time.push_back(refs[i].time);
+    table.label_end.push_back(
+        symbols[refs[i].symbol].bars.timestamp[refs[i].bar + static_cast<std::size_t>(horizon)]);
     table.symbol.push_back(refs[i].symbol);
     table.bar.push_back(refs[i].bar);
   }

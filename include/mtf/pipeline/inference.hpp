@@ -9,6 +9,7 @@
 #include <string>
 
 #include "mtf/artifact/run_store.hpp"
+#include "mtf/pipeline/artifact_layout.hpp"
 #include "mtf/pipeline/dataset.hpp"
 #include "mtf/pipeline/promotion.hpp"
 
@@ -38,31 +39,18 @@ struct loaded_model {
   }
 };
 
-namespace inference_detail {
-inline nlohmann::json read_json(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw artifact_error("cannot read " + file.string());
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw artifact_error(file.string() + ": not valid JSON: " + e.what());
-  }
-}
-}  // namespace inference_detail
-
 /// Loads LATEST of `<models>/<tf>` and refuses (artifact_error, exit 4) a model whose timeframe,
 /// policy fingerprint or feature schema differs from the binary's — the "1h bot loaded a
 /// 3-minute model" failure — saying what differs. Warns on stderr when the model was forced.
 template <TimeframePolicy P>
 loaded_model<P> load_promoted(const std::filesystem::path& models) {
-  using inference_detail::read_json;
   const auto latest = artifact::read_latest(models, P::name);
   if (!latest)
     throw artifact_error("no promoted " + std::string(P::name) + " model in " +
                          (models / std::string(P::name)).string() + " (no LATEST.json)");
   const auto run_dir = *artifact::latest_run_path(models, P::name);
-  const nlohmann::json metadata = read_json(run_dir / artifact_files::metadata);
-  const nlohmann::json schema = read_json(run_dir / artifact_files::schema);
+  const nlohmann::json metadata = read_artifact_json(run_dir / artifact_files::metadata);
+  const nlohmann::json schema = read_artifact_json(run_dir / artifact_files::schema);
   const std::string where = run_dir.string();
   const std::string tf = metadata.value("timeframe", std::string("?"));
   if (tf != P::name || latest->value("timeframe", std::string("?")) != P::name)
@@ -93,7 +81,7 @@ loaded_model<P> load_promoted(const std::filesystem::path& models) {
                  std::string(P::name).c_str(), latest->value("run_id", std::string("?")).c_str());
   return loaded_model<P>{
       *latest, run_dir, policy_stack<P>::load(run_dir / artifact_files::models_dir),
-      calibration::calibrator::from_json(read_json(run_dir / artifact_files::calibrator)),
+      calibration::calibrator::from_json(read_artifact_json(run_dir / artifact_files::calibrator)),
       metadata};
 }
 

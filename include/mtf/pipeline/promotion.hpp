@@ -18,6 +18,7 @@
 #include "mtf/artifact/report_terminal.hpp"
 #include "mtf/artifact/run_lock.hpp"
 #include "mtf/artifact/run_store.hpp"
+#include "mtf/pipeline/artifact_layout.hpp"
 #include "mtf/pipeline/retrain.hpp"
 #include "mtf/version.hpp"
 
@@ -26,24 +27,6 @@
 #endif
 
 namespace mtf::pipeline {
-
-/// SHA-256 of the canonical policy dump: changes whenever any policy value changes.
-template <TimeframePolicy P>
-std::string policy_fingerprint() {
-  return artifact::sha256_hex(policy_json<P>().dump());
-}
-
-/// Names of the artifact files inside runs/<id>/.
-namespace artifact_files {
-inline constexpr const char* models_dir = "models";
-inline constexpr const char* calibrator = "calibrator.json";
-inline constexpr const char* schema = "feature_schema.json";
-inline constexpr const char* policy = "policy.json";
-inline constexpr const char* metadata = "metadata.json";
-inline constexpr const char* reference = "training_reference.json";
-inline constexpr const char* report_json = "report.json";
-inline constexpr const char* report_html = "report.html";
-}  // namespace artifact_files
 
 /// The artifact's identity record: what a loader checks before trusting a model.
 template <TimeframePolicy P>
@@ -55,8 +38,14 @@ nlohmann::json model_metadata(const candidate<P>& c, const std::string& run_id) 
                     {"bars", s.bars},
                     {"first", intake::format_iso8601(s.first_timestamp)},
                     {"last", intake::format_iso8601(s.last_timestamp)}});
+  std::int64_t first = c.report.data.symbols.front().first_timestamp;
+  std::int64_t last = c.report.data.symbols.front().last_timestamp;
+  for (const auto& s : c.report.data.symbols)
+    first = std::min(first, s.first_timestamp), last = std::max(last, s.last_timestamp);
   return {{"run_id", run_id},
           {"timeframe", std::string(P::name)},
+          {"training_data_first", intake::format_iso8601(first)},
+          {"training_data_last", intake::format_iso8601(last)},
           {"bar_seconds", P::bar_seconds},
           {"horizon", P::horizon},
           {"policy_fingerprint", policy_fingerprint<P>()},
@@ -83,11 +72,17 @@ inline nlohmann::json reference_json(const std::vector<feature_reference>& refer
   return out;
 }
 
-/// Log loss of the promoted champion on the challenger's test rows, or nullopt (with a reason)
-/// when there is no champion or it was trained under another policy or feature schema.
+/// Log loss of the promoted champion and of the challenger on the challenger's test rows that
+/// lie outside both models' data (SPEC §9): rows opening after the champion's last training bar
+/// plus the horizon. Nullopt with a reason when there is no champion, it was trained under
+/// another policy or feature schema (not comparable: the challenger is judged alone), or too
+/// few such rows remain (`keep_champion` is then set: no fair comparison, the champion stays).
 template <TimeframePolicy P>
-std::optional<double> champion_log_loss(const artifact::run_store& store, const candidate<P>& c,
-                                        std::string& note) {
+std::optional<std::pair<double, double>> champion_comparison(const artifact::run_store& store,
+                                                             const candidate<P>& c,
+                                                             std::string& note,
+                                                             bool& keep_champion) {
+  keep_champion = false;
   const auto latest = store.read_latest();
   if (!latest) {
     note = "no champion yet";
@@ -100,13 +95,33 @@ std::optional<double> champion_log_loss(const artifact::run_store& store, const 
     return std::nullopt;
   }
   const auto dir = *store.latest_run_path();
+  const auto span = training_data_span(read_artifact_json(dir / artifact_files::metadata),
+                                       dir / artifact_files::metadata);
+  const std::int64_t after = span.second + static_cast<std::int64_t>(P::horizon) * P::bar_seconds;
+  std::vector<std::size_t> fresh;
+  for (std::size_t i = 0; i < c.test_time.size(); ++i)
+    if (c.test_time[i] > after) fresh.push_back(i);
+  if (fresh.size() < P::gates.min_out_of_sample_rows) {
+    keep_champion = true;
+    note = "champion " + latest->value("run_id", "?") + " kept: its training data end " +
+           intake::format_iso8601(span.second) + " leaves " + std::to_string(fresh.size()) +
+           " of the challenger's " + std::to_string(c.test_time.size()) +
+           " test rows outside both models' data, fewer than " +
+           std::to_string(P::gates.min_out_of_sample_rows) + ": no fair comparison";
+    return std::nullopt;
+  }
+  const matrix x = model::gather_rows(c.test_x, fresh);
+  const auto y = model::gather(std::span<const int>(c.test_y), fresh);
   const auto champion = policy_stack<P>::load(dir / artifact_files::models_dir);
-  std::ifstream in(dir / artifact_files::calibrator);
-  const auto calibrator = calibration::calibrator::from_json(nlohmann::json::parse(in));
-  const double loss = log_loss(calibrator.predict(champion.predict_proba(c.test_x)), c.test_y);
-  note = "champion " + latest->value("run_id", "?") + " scores log loss " +
-         artifact::report_text::fixed(loss, 4) + " on the same test window";
-  return loss;
+  const auto champion_calibrator =
+      calibration::calibrator::from_json(read_artifact_json(dir / artifact_files::calibrator));
+  const double champion_loss = log_loss(champion_calibrator.predict(champion.predict_proba(x)), y);
+  const double challenger_loss = log_loss(c.calibrator.predict(c.stack.predict_proba(x)), y);
+  note = "on the " + std::to_string(fresh.size()) +
+         " test rows after the champion's data: " + "challenger log loss " +
+         artifact::report_text::fixed(challenger_loss, 4) + ", champion " +
+         latest->value("run_id", "?") + " " + artifact::report_text::fixed(champion_loss, 4);
+  return std::pair{challenger_loss, champion_loss};
 }
 
 /// Decides, writes the artifacts, prints the summary; returns the exit code (0 or 3).
@@ -144,12 +159,14 @@ int decide_and_publish(candidate<P>& c, const train_options& opts, stage_timer& 
   std::string champion_note;
   bool promote = gate_verdict.passed;
   if (promote) {
-    const auto champion = champion_log_loss(*store, c, champion_note);
-    if (champion && report.validation.test_log_loss > *champion) {
+    bool keep_champion = false;
+    const auto losses = champion_comparison(*store, c, champion_note, keep_champion);
+    if (keep_champion) {
       promote = false;
-      report.verdict.note = "challenger log loss " +
-                            artifact::report_text::fixed(report.validation.test_log_loss, 4) +
-                            " is worse than the " + champion_note;
+      report.verdict.note = champion_note;
+    } else if (losses && losses->first > losses->second) {
+      promote = false;
+      report.verdict.note = "the challenger is worse than the champion " + champion_note;
     } else {
       report.verdict.note = champion_note;
     }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <numeric>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -22,6 +23,7 @@
 #include "mtf/models/stacking.hpp"
 #include "mtf/pipeline/dataset.hpp"
 #include "mtf/pipeline/drift_reference.hpp"
+#include "mtf/pipeline/evaluation.hpp"
 #include "mtf/pipeline/options.hpp"
 #include "mtf/pipeline/stage_timer.hpp"
 #include "mtf/split/chronological_split.hpp"
@@ -70,6 +72,7 @@ struct candidate {
   std::vector<std::string> feature_names;
   matrix test_x;                             ///< test rows (for the champion/challenger comparison)
   std::vector<int> test_y;                   ///< their labels
+  std::vector<std::int64_t> test_time;       ///< their bar open times
   std::string data_hash;                     ///< SHA-256 over the input files' bytes
   std::vector<feature_reference> reference;  ///< training distribution, for drift
   artifact::run_report report;
@@ -124,74 +127,36 @@ inline std::vector<feature_reference> build_reference(const matrix& x,
   return out;
 }
 
-inline artifact::probability_scores scores(const matrix& p, std::span<const int> y) {
-  return {log_loss(p, y), brier_score(p, y), expected_calibration_error(p, y)};
-}
-
 }  // namespace retrain_detail
 
-/// Validation (SPEC §7) and backtest (SPEC §8) of probabilities on labelled rows, written into
-/// `report`: calibration scores, signal statistics, classification metrics, gates, histograms.
-/// Rows may pool several symbols (`symbol`, `bar` per row); per-day rates, the classification
-/// metrics and the backtest use the first symbol's rows (its bars are consecutive, and exits
-/// may use the `horizon` closes after its last row), log loss, Brier and ECE use every row.
+/// The models section of the report: each base model's out-of-fold and test log loss (alone,
+/// uncalibrated), the meta-model's and the ensemble's, and the stack guard's choice. `test_base`
+/// are the refitted base models' probabilities on the test rows, `test_y` their labels.
 template <TimeframePolicy P>
-void evaluate_on_rows(artifact::run_report& report, const matrix& p_raw, const matrix& p,
-                      std::span<const int> y, std::span<const std::int64_t> time,
-                      std::span<const std::uint32_t> symbol, std::span<const std::size_t> bar,
-                      const bar_series& primary_bars, std::array<double, 3> train_prior,
-                      const std::vector<std::string>& names, const std::vector<double>& importance,
-                      bool leakage_passed, backtest::calendar calendar, std::uint64_t seed) {
-  auto& v = report.validation;
-  std::vector<std::size_t> primary;
-  for (std::size_t i = 0; i < y.size(); ++i)
-    if (symbol[i] == 0) primary.push_back(i);
-  if (primary.empty()) throw training_error("no test rows of the first symbol");
-  const matrix p_primary = model::gather_rows(p, primary);
-  std::vector<std::int64_t> t_primary;
-  std::vector<int> y_primary;
-  for (std::size_t i : primary)
-    t_primary.push_back(time[i]), y_primary.push_back(y[i]);
-  v.signals = validation::compute_signal_stats_for<P>(p_primary, t_primary);
-  const auto sig = validation::compute_signals(p_primary, P::trade_gate);
-  v.classification = validation::compute_classification_metrics(sig, y_primary);
-  v.test_log_loss = log_loss(p, y);
-  v.test_log_loss_uncalibrated = log_loss(p_raw, y);
-  v.test_brier = brier_score(p, y);
-  v.test_ece = expected_calibration_error(p, y);
-  v.prior_log_loss = validation::prior_log_loss(train_prior, y);
-  const auto rel_before = reliability_table(p_raw, y);
-  const auto rel_after = reliability_table(p, y);
-  report.calibration.test_reliability_before =
-      artifact::to_reliability_points(std::span<const reliability_bin>(rel_before));
-  report.calibration.test_reliability_after =
-      artifact::to_reliability_points(std::span<const reliability_bin>(rel_after));
-
-  const std::size_t first_bar = bar[primary.front()];
-  const std::size_t last_bar =
-      std::min(primary_bars.size() - 1, bar[primary.back()] + static_cast<std::size_t>(P::horizon));
-  const std::vector<double> closes(
-      primary_bars.close.begin() + static_cast<std::ptrdiff_t>(first_bar),
-      primary_bars.close.begin() + static_cast<std::ptrdiff_t>(last_bar + 1));
-  report.backtest = backtest::run_backtest_for<P>(sig, t_primary, closes, calendar, seed);
-
-  report.feature_importance = artifact::feature_shares(names, importance);
-  validation::gate_inputs in{.signals = v.signals,
-                             .backtest_trades_per_day = report.backtest.strategy.trades_per_day,
-                             .backtest_sharpe = report.backtest.strategy.sharpe,
-                             .test_log_loss = v.test_log_loss,
-                             .test_log_loss_uncalibrated = v.test_log_loss_uncalibrated,
-                             .prior_log_loss = v.prior_log_loss,
-                             .leakage_audit_passed = leakage_passed,
-                             .feature_names = names,
-                             .feature_importance = importance};
-  report.gates = validation::evaluate_gates(P::gates, in);
-  report.confidence_histogram =
-      validation::make_histogram("confidence", sig.confidence, 20, 0.0, 1.0,
-                                 {{"trade gate conf_min", P::trade_gate.conf_min},
-                                  {"gate c", P::gates.confidence_share.threshold}});
-  report.alpha_histogram = validation::make_histogram(
-      "alpha", sig.alpha, 20, 0.0, 1.0, {{"trade gate alpha_min", P::trade_gate.alpha_min}});
+void fill_models_summary(artifact::models_summary& out, const policy_stack<P>& stack,
+                         const matrix& test_base, std::span<const int> test_y) {
+  out.base.clear();
+  std::size_t b = 0;
+  boost::hana::for_each(P::base_models, [&](const auto& spec) {
+    const auto& s = stack.base_scores(b);
+    out.base.push_back({model_name(spec), s.pooled, s.per_fold,
+                        log_loss(model::member_probabilities(test_base, b), test_y)});
+    ++b;
+  });
+  const auto& choice = stack.choice();
+  out.combiner = model::combiner_name(choice.used);
+  out.combiner_reason = choice.reason;
+  if constexpr (policy_stack<P>::has_meta) {
+    out.meta_oof_log_loss = choice.meta_log_loss;
+    out.ensemble_oof_log_loss = choice.ensemble_log_loss;
+    out.ensemble_weights = choice.ensemble_weights;
+    out.meta_test_log_loss =
+        log_loss(stack.combine(model::combiner::meta_model, test_base), test_y);
+    out.ensemble_test_log_loss =
+        log_loss(stack.combine(model::combiner::ensemble, test_base), test_y);
+  }
+  out.stack_oof_log_loss = stack.stack_scores().pooled;
+  out.stability_std = stack.stack_scores().std;
 }
 
 /// Runs SPEC §4.1–4.12 for policy P on `opts.data` and returns the candidate model with its
@@ -201,7 +166,6 @@ template <TimeframePolicy P>
 candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
   namespace rd = retrain_detail;
   const int threads = resolve_threads(opts.threads);
-  const std::int64_t purge_seconds = static_cast<std::int64_t>(P::horizon) * P::bar_seconds;
   artifact::run_report report;
   report.timeframe = std::string(P::name);
   report.seed = opts.seed;
@@ -246,12 +210,13 @@ candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
     std::fprintf(stderr, "leakage audit FAILED: features differ when recomputed on a prefix:%s\n",
                  leak_note.c_str());
 
-  // 5-6. Rows, the purged chronological split, labels with k solved on train only.
-  row_table rows = merge_rows(symbols, features);
+  // 5-6. Rows, the purged chronological split (purges on label ends), labels with k solved on
+  // train only.
+  row_table rows = merge_rows(symbols, features, P::horizon);
   report.data.dropped.warm_up = rows.dropped_warmup;
   report.data.dropped.label_horizon = rows.dropped_past_data_end;
-  const split::segments seg =
-      timer.run("split + labels", [&] { return split::chronological_split<P>(rows.time); });
+  const split::segments seg = timer.run(
+      "split + labels", [&] { return split::chronological_split<P>(rows.time, rows.label_end); });
   const k_solution k = solve_k_on_rows<P>(rows, features, seg.train.begin, seg.train.end);
   const std::vector<int> y = label_rows(rows, features, k.k);
   report.data.train_rows = seg.train.size();
@@ -261,9 +226,10 @@ candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
   const matrix x_train = row_range(rows.x, seg.train.begin, seg.train.end);
   const auto y_train = rd::slice(y, seg.train.begin, seg.train.end);
   const auto t_train = rd::slice(rows.time, seg.train.begin, seg.train.end);
+  const auto end_train = rd::slice(rows.label_end, seg.train.begin, seg.train.end);
   const label_distribution dist = check_label_distribution(y_train, P::min_class_share);
 
-  // 7. Class balance: weighted mix = policy target.
+  // 7. Class balance: weighted mix = policy target, applied once by every model (SPEC §4.7).
   const std::vector<double> w_train = target_mix_sample_weights(y_train, P::class_targets);
   report.labels.k = k.k;
   report.labels.target_share = P::class_targets;
@@ -280,36 +246,31 @@ candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
     }
   }
 
-  // 8. Out-of-fold stacking over purged folds, then refit on all of train.
+  // 8. Out-of-fold stacking over purged, embargoed folds, the stack guard, then the refit.
   policy_stack<P> stack = timer.run("models (out-of-fold stacking)", [&] {
-    const auto folds = split::purged_kfold<P>(t_train);
-    const model::fit_context ctx{.seed = opts.seed,
-                                 .threads = threads,
-                                 .row_times = t_train,
-                                 .purge_seconds = purge_seconds};
+    const auto folds = split::purged_kfold<P>(t_train, end_train);
+    const model::fit_context ctx{
+        .seed = opts.seed, .threads = threads, .row_times = t_train, .row_label_ends = end_train};
     return model::fit_stack(P::base_models, P::meta_model, x_train, y_train, w_train, ctx, folds);
   });
-  {
-    std::size_t b = 0;
-    boost::hana::for_each(P::base_models, [&](const auto& spec) {
-      const auto& s = stack.base_scores(b++);
-      report.models.base.push_back({model_name(spec), s.mean, s.per_fold});
-    });
-    report.models.meta_oof_log_loss = stack.stack_scores().mean;
-    report.models.stability_std = stack.stack_scores().std;
-  }
 
-  // 9. Calibration on the calibration split only.
+  // 9. Calibration on the calibration split only, its K-fold check purged on label ends.
   const matrix x_cal = row_range(rows.x, seg.calibration.begin, seg.calibration.end);
   const auto y_cal = rd::slice(y, seg.calibration.begin, seg.calibration.end);
+  const auto t_cal = rd::slice(rows.time, seg.calibration.begin, seg.calibration.end);
+  const auto end_cal = rd::slice(rows.label_end, seg.calibration.begin, seg.calibration.end);
+  const label_distribution cal_dist = count_labels(y_cal);
+  report.labels.calibration_share = cal_dist.share;
   const matrix p_cal = stack.predict_proba(x_cal);
   calibration::calibration_result cal = timer.run("calibration", [&] {
-    // The K-fold check leaves out rows whose label windows overlap its held-out block.
-    calibration::spec spec = P::calibration;
-    spec.check_purge_rows = static_cast<std::size_t>(P::horizon);
-    return calibration::fit_calibrator(spec, p_cal, y_cal);
+    // The bias prior undoes the target-mix re-weighting: log(train share / target share).
+    std::vector<double> center(3);
+    for (std::size_t cl = 0; cl < 3; ++cl)
+      center[cl] = std::log(report.labels.raw_share[cl] / report.labels.weighted_share[cl]);
+    return calibration::fit_calibrator(
+        P::calibration, p_cal, y_cal,
+        {.row_time = t_cal, .row_label_end = end_cal, .bias_center = std::move(center)});
   });
-  const calibration::calibrator& calibrator = cal.model;
   report.calibration.method_requested = std::string(calibration::method_name(cal.report.requested));
   report.calibration.method_used = std::string(calibration::method_name(cal.report.used));
   report.calibration.reason = cal.report.reason;
@@ -319,29 +280,36 @@ candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
   report.calibration.after = {cal.report.after.log_loss, cal.report.after.brier,
                               cal.report.after.ece};
 
-  // 11-12. Validation and backtest on the test split.
-  matrix test_x = row_range(rows.x, seg.test.begin, seg.test.end);
-  const std::vector<int> test_y = rd::slice(y, seg.test.begin, seg.test.end);
-  const auto t_test = rd::slice(rows.time, seg.test.begin, seg.test.end);
+  // 11-12. Validation and backtest on the test split, every symbol; each member scored alone.
+  std::vector<std::size_t> test_rows(seg.test.size());
+  std::iota(test_rows.begin(), test_rows.end(), seg.test.begin);
+  matrix test_base;
+  const judged_rows judged = judge_table_rows(
+      rows, y, test_rows,
+      [&](const matrix& x) {
+        test_base = stack.base_probabilities(x);
+        return stack.combine(stack.choice().used, test_base);
+      },
+      [&](const matrix& p) { return cal.model.predict(p); });
+  fill_models_summary<P>(report.models, stack, test_base, judged.y);
   timer.run("validation + backtest", [&] {
-    const std::vector<std::size_t> test_bar(
-        rows.bar.begin() + static_cast<std::ptrdiff_t>(seg.test.begin),
-        rows.bar.begin() + static_cast<std::ptrdiff_t>(seg.test.end));
-    const std::vector<std::uint32_t> test_symbol(
-        rows.symbol.begin() + static_cast<std::ptrdiff_t>(seg.test.begin),
-        rows.symbol.begin() + static_cast<std::ptrdiff_t>(seg.test.end));
-    const matrix p_raw = stack.predict_proba(test_x);
-    evaluate_on_rows<P>(report, p_raw, calibrator.predict(p_raw), test_y, t_test, test_symbol,
-                        test_bar, symbols[0].bars, {dist.share[0], dist.share[1], dist.share[2]},
-                        names, stack.feature_importance(), leakage_passed,
-                        parse_calendar(opts.calendar), opts.seed);
+    judge_rows<P>(report, judged,
+                  {.symbols = &symbols,
+                   .train_prior = dist.share,
+                   .calibration_prior = cal_dist.share,
+                   .feature_names = names,
+                   .feature_importance = stack.feature_importance(),
+                   .leakage_passed = leakage_passed,
+                   .calendar = parse_calendar(opts.calendar),
+                   .seed = opts.seed});
     return 0;
   });
   return candidate<P>{std::move(stack),
                       cal.model,
                       names,
-                      std::move(test_x),
-                      test_y,
+                      model::gather_rows(rows.x, test_rows),
+                      judged.y,
+                      judged.time,
                       rd::hash_files(opts.data),
                       rd::build_reference(x_train, names),
                       std::move(report),

@@ -188,11 +188,8 @@ class streaming_scorer {
       (base_into_columns<I>(), ...);
     }
     (std::make_index_sequence<base_count>{});
-    if constexpr (stack_type::has_meta) {
-      return stack_->meta().predict_proba(base_probabilities_);
-    } else {
-      return base_probabilities_;
-    }
+    // The combiner the stack guard chose (meta-model, ensemble or the single base model).
+    return stack_->combine(stack_->choice().used, base_probabilities_);
   }
 
   const stack_type* stack_;

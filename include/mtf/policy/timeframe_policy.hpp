@@ -178,6 +178,9 @@ struct policy_checks {
                                        1.0) < 1e-9,
                 "policy error: train, calibration and test shares must be positive and sum to 1");
   static_assert(P::split.folds >= 2, "policy error: out-of-fold stacking needs at least 2 folds");
+  static_assert(P::split.embargo_bars.value_or(0) >= 0,
+                "policy error: split.embargo_bars must not be negative (leave it unset for the "
+                "default embargo of one horizon)");
   static_assert(P::min_bars > static_cast<std::size_t>(P::horizon) * 20,
                 "policy error: min_bars is too small to hold three segments and their purges");
   static constexpr bool value = true;

@@ -31,25 +31,26 @@ struct segments {
   }
 };
 
-/// Splits rows with non-decreasing times `row_time` (epoch seconds; several rows may share one
-/// when symbols are pooled) into train / calibration / test. Cut points are the row-count
-/// quantiles round(N·train) and round(N·(train + calibration)), each snapped to the nearest
-/// timestamp boundary so rows sharing a timestamp stay in one segment. Then the purge drops rows
-/// at the start of each later segment until, for every row a of an earlier segment and b of a
-/// later one, time_b − time_a > purge_seconds (purge_seconds = horizon · bar_seconds: label
-/// windows [t, t + h·bar] never overlap across segments).
+/// Splits rows with non-decreasing times `row_time` (epoch seconds, bar open; several rows may
+/// share one when symbols are pooled) into train / calibration / test. Cut points are the
+/// row-count quantiles round(N·train) and round(N·(train + calibration)), each snapped to the
+/// nearest timestamp boundary so rows sharing a timestamp stay in one segment. Then the purge
+/// drops rows at the start of each later segment until every remaining row opens after the last
+/// label end of the earlier segments: time_b > max over earlier rows a of `row_label_end[a]` (the
+/// open time of bar a + horizon of a's symbol, SPEC §4.6). Label windows therefore never
+/// overlap across segments, also when bars are missing (h bars then span more time).
 /// Throws training_error when a segment ends up empty (too few rows or distinct timestamps) or
-/// times decrease; std::invalid_argument for shares that are not positive with sum 1, or a
-/// negative purge.
-inline segments chronological_split(std::span<const std::int64_t> row_time, const spec& shares,
-                                    std::int64_t purge_seconds) {
+/// times decrease; std::invalid_argument for shares that are not positive with sum 1, or label
+/// ends of another length or before their row's time.
+inline segments chronological_split(std::span<const std::int64_t> row_time,
+                                    std::span<const std::int64_t> row_label_end,
+                                    const spec& shares) {
   if (!(shares.train > 0 && shares.calibration > 0 && shares.test > 0) ||
       std::fabs(shares.train + shares.calibration + shares.test - 1.0) > 1e-9)
     throw std::invalid_argument(
         "chronological_split: train, calibration and test shares must be "
         "positive and sum to 1");
-  if (purge_seconds < 0)
-    throw std::invalid_argument("chronological_split: purge_seconds must not be negative");
+  check_label_ends(row_time, row_label_end, "chronological_split");
   check_non_decreasing(row_time, "chronological_split");
   const std::size_t n = row_time.size();
   const auto quantile = [n](double share) {
@@ -60,15 +61,15 @@ inline segments chronological_split(std::span<const std::int64_t> row_time, cons
       std::max(cut_calibration,
                snap_to_timestamp_boundary(row_time, quantile(shares.train + shares.calibration)));
 
-  // The first row of a later segment that is more than purge_seconds after the last row before
-  // it; rows are time-ordered, so the last earlier row is the latest of all earlier rows.
+  // The first row of a later segment [cut, limit) that opens after every label of the rows
+  // before `cut` has ended.
   const auto purge_end = [&](std::size_t cut, std::size_t limit) {
     if (cut == 0 || cut >= limit) return cut;
-    const std::int64_t last_earlier = row_time[cut - 1];
+    const std::int64_t last_label_end = *std::max_element(
+        row_label_end.begin(), row_label_end.begin() + static_cast<std::ptrdiff_t>(cut));
     return static_cast<std::size_t>(
         std::upper_bound(row_time.begin() + static_cast<std::ptrdiff_t>(cut),
-                         row_time.begin() + static_cast<std::ptrdiff_t>(limit),
-                         last_earlier + purge_seconds) -
+                         row_time.begin() + static_cast<std::ptrdiff_t>(limit), last_label_end) -
         row_time.begin());
   };
   segments out;
@@ -86,8 +87,7 @@ inline segments chronological_split(std::span<const std::int64_t> row_time, cons
                            std::to_string(n) + " rows, train " + std::to_string(out.train.size()) +
                            ", calibration " + std::to_string(out.calibration.size()) + ", test " +
                            std::to_string(out.test.size()) + ", purged " +
-                           std::to_string(out.purged_rows()) + ", purge " +
-                           std::to_string(purge_seconds) + " s)");
+                           std::to_string(out.purged_rows()) + " on label ends)");
   };
   require(out.train, "train");
   require(out.calibration, "calibration");
@@ -95,11 +95,11 @@ inline segments chronological_split(std::span<const std::int64_t> row_time, cons
   return out;
 }
 
-/// chronological_split with the policy's shares and purge = horizon · bar_seconds.
+/// chronological_split with the policy's shares.
 template <TimeframePolicy P>
-segments chronological_split(std::span<const std::int64_t> row_time) {
-  return chronological_split(row_time, P::split,
-                             static_cast<std::int64_t>(P::horizon) * P::bar_seconds);
+segments chronological_split(std::span<const std::int64_t> row_time,
+                             std::span<const std::int64_t> row_label_end) {
+  return chronological_split(row_time, row_label_end, P::split);
 }
 
 }  // namespace mtf::split

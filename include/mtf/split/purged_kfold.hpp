@@ -47,64 +47,64 @@ inline std::vector<index_range> validation_blocks(std::span<const std::int64_t> 
   return blocks;
 }
 
-/// Blocked K-fold over the train rows with times `row_time` (non-decreasing epoch seconds; fold
-/// indices are indices into these rows). Fold j validates on block j; it trains on every other
-/// row whose time differs from every validation row's time by more than `purge_seconds`
-/// (time < first validation time − purge, or time > last validation time + purge), and further
-/// drops the rows within `embargo_seconds` after that purge (time <= last validation time +
-/// purge + embargo), since features of the rows just after a block are built from the block's
-/// bars. Throws training_error when a block or a fold's training rows would be empty;
-/// std::invalid_argument for folds < 2 or a negative purge or embargo.
-inline std::vector<fold> purged_kfold(std::span<const std::int64_t> row_time, int folds,
-                                      std::int64_t purge_seconds,
-                                      std::int64_t embargo_seconds = 0) {
-  if (purge_seconds < 0 || embargo_seconds < 0)
-    throw std::invalid_argument("purged K-fold: purge and embargo must not be negative");
+/// Blocked K-fold over the train rows with times `row_time` (non-decreasing epoch seconds, bar
+/// open) and label ends `row_label_end` (open time of the bar whose close ends each row's label
+/// window; fold indices are indices into these rows). Fold j validates on block j. It trains on
+/// the rows before the block whose labels end before the block's first row opens
+/// (label_end < first validation time: the purge, decided on label ends, SPEC §4.8), and on the
+/// rows after the block that open after every validation label has ended plus
+/// `embargo_seconds` (time > max validation label end + embargo: the rows just after a block
+/// have features built from its bars). Throws training_error when a block or a fold's training
+/// rows would be empty; std::invalid_argument for folds < 2, a negative embargo or label ends
+/// of another length or before their rows.
+inline std::vector<fold> purged_kfold(std::span<const std::int64_t> row_time,
+                                      std::span<const std::int64_t> row_label_end, int folds,
+                                      std::int64_t embargo_seconds) {
+  if (embargo_seconds < 0)
+    throw std::invalid_argument("purged K-fold: the embargo must not be negative");
+  check_label_ends(row_time, row_label_end, "purged K-fold");
   const std::vector<index_range> blocks = validation_blocks(row_time, folds);
-  const auto first_after = [&](std::int64_t t) {
-    return static_cast<std::size_t>(std::upper_bound(row_time.begin(), row_time.end(), t) -
-                                    row_time.begin());
-  };
-  const auto first_at_or_after = [&](std::int64_t t) {
-    return static_cast<std::size_t>(std::lower_bound(row_time.begin(), row_time.end(), t) -
-                                    row_time.begin());
-  };
   std::vector<fold> out;
   out.reserve(blocks.size());
   for (std::size_t j = 0; j < blocks.size(); ++j) {
     const index_range block = blocks[j];
     const std::int64_t first_time = row_time[block.begin];
-    const std::int64_t last_time = row_time[block.end - 1];
-    // Rows before: strictly earlier than first_time − purge. Rows after: strictly later than
-    // last_time + purge + embargo. Time order makes both sides contiguous ranges.
-    const std::size_t before_end = first_at_or_after(first_time - purge_seconds);
-    const std::size_t after_begin = first_after(last_time + purge_seconds + embargo_seconds);
+    const std::int64_t last_label_end =
+        *std::max_element(row_label_end.begin() + static_cast<std::ptrdiff_t>(block.begin),
+                          row_label_end.begin() + static_cast<std::ptrdiff_t>(block.end));
+    // Time order makes the rows after the block a contiguous range; before it, label ends of
+    // pooled symbols need not be ordered, so each row is checked.
+    const auto after_begin = static_cast<std::size_t>(
+        std::upper_bound(row_time.begin() + static_cast<std::ptrdiff_t>(block.end), row_time.end(),
+                         last_label_end + embargo_seconds) -
+        row_time.begin());
     fold f;
     f.validation.resize(block.size());
     for (std::size_t i = 0; i < block.size(); ++i)
       f.validation[i] = block.begin + i;
-    f.train.reserve(before_end + (row_time.size() - after_begin));
-    for (std::size_t i = 0; i < before_end; ++i)
-      f.train.push_back(i);
+    for (std::size_t i = 0; i < block.begin; ++i)
+      if (row_label_end[i] < first_time) f.train.push_back(i);
     for (std::size_t i = after_begin; i < row_time.size(); ++i)
       f.train.push_back(i);
     if (f.train.empty())
-      throw training_error(
-          "purged K-fold: fold " + std::to_string(j + 1) + " of " + std::to_string(blocks.size()) +
-          " has no training rows left after the purge of " + std::to_string(purge_seconds) +
-          " s and embargo of " + std::to_string(embargo_seconds) + " s");
+      throw training_error("purged K-fold: fold " + std::to_string(j + 1) + " of " +
+                           std::to_string(blocks.size()) +
+                           " has no training rows left after the purge on label ends and an "
+                           "embargo of " +
+                           std::to_string(embargo_seconds) + " s");
     out.push_back(std::move(f));
   }
   return out;
 }
 
-/// purged_kfold with the policy's K, purge = horizon · bar_seconds and embargo = embargo_bars ·
-/// bar_seconds.
+/// purged_kfold with the policy's K and embargo (`split.embargo_bars`, default the horizon) in
+/// seconds of its bar length.
 template <TimeframePolicy P>
-std::vector<fold> purged_kfold(std::span<const std::int64_t> train_row_time) {
-  return purged_kfold(train_row_time, P::split.folds,
-                      static_cast<std::int64_t>(P::horizon) * P::bar_seconds,
-                      static_cast<std::int64_t>(P::split.embargo_bars) * P::bar_seconds);
+std::vector<fold> purged_kfold(std::span<const std::int64_t> train_row_time,
+                               std::span<const std::int64_t> train_row_label_end) {
+  return purged_kfold(
+      train_row_time, train_row_label_end, P::split.folds,
+      static_cast<std::int64_t>(embargo_bars_or_horizon(P::split, P::horizon)) * P::bar_seconds);
 }
 
 }  // namespace mtf::split

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 
 #include "mtf/core/errors.hpp"
@@ -33,6 +34,19 @@ inline void check_non_decreasing(std::span<const std::int64_t> row_time, const c
                            ") is earlier than row " + std::to_string(i - 1) + " (" +
                            std::to_string(row_time[i - 1]) + ")");
   }
+}
+
+/// Throws std::invalid_argument unless `row_label_end` has one entry per row of `row_time` and no
+/// label ends before its row opens (a label window is [time, label end]).
+inline void check_label_ends(std::span<const std::int64_t> row_time,
+                             std::span<const std::int64_t> row_label_end, const char* who) {
+  if (row_label_end.size() != row_time.size())
+    throw std::invalid_argument(std::string(who) + ": " + std::to_string(row_label_end.size()) +
+                                " label ends for " + std::to_string(row_time.size()) + " rows");
+  for (std::size_t i = 0; i < row_time.size(); ++i)
+    if (row_label_end[i] < row_time[i])
+      throw std::invalid_argument(std::string(who) + ": the label of row " + std::to_string(i) +
+                                  " ends before the row opens");
 }
 
 /// Moves cut position `cut` (0..n) to the nearest timestamp boundary of the non-decreasing

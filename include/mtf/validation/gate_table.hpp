@@ -1,6 +1,7 @@
 #pragma once
 /// \file The validation gates a policy declares (SPEC §7): literal values a reviewer reads.
 
+#include <cstddef>
 #include <optional>
 
 namespace mtf::gates {
@@ -64,6 +65,9 @@ struct table {
   double calibration_tolerance = 0.001;  ///< calibrated log loss <= uncalibrated + this
   double sharpe_min = 0.5;               ///< annualised Sharpe after costs must exceed this
   double max_feature_share = 0.30;       ///< no single feature above this share of importance
+  /// Fewest labelled rows outside a model's training data that `evaluate`, `drift` and the
+  /// champion/challenger comparison judge a model on (SPEC §9); fewer is not evidence.
+  std::size_t min_out_of_sample_rows = 50;
 };
 
 }  // namespace mtf::gates

@@ -158,30 +158,20 @@ struct signal_stats {
   double regime_changes_per_week = 0;      ///< changes / span_days * 7
 };
 
-/// Statistics of `probs` (n x 3) on bars opening at `timestamps` (epoch seconds, strictly
-/// increasing) of length `bar_seconds`, under the trade gate. `confidence_share_threshold` and
-/// `alpha_share_threshold` are the c and a of the "share above" gates (a policy without an
-/// alpha-share gate may pass its trade gate's alpha_min). Throws data_error on bad input.
-inline signal_stats compute_signal_stats(const matrix& probs,
-                                         std::span<const std::int64_t> timestamps,
-                                         std::int64_t bar_seconds, gates::trade_gate gate,
-                                         double confidence_share_threshold,
-                                         double alpha_share_threshold) {
-  const signals sig = compute_signals(probs, gate);
+namespace detail {
+/// The per-row statistics of `sig` (shares, means, medians, std, counts) into `s`; rates are
+/// left to the caller, who knows the span.
+inline void fill_row_stats(signal_stats& s, const matrix& probs, const signals& sig,
+                           double confidence_share_threshold, double alpha_share_threshold) {
   const std::size_t n = sig.size();
-  if (timestamps.size() != n)
-    detail::bad_input("compute_signal_stats", "timestamp",
-                      std::to_string(timestamps.size()) + " timestamps for " + std::to_string(n) +
-                          " probability rows");
-  signal_stats s;
   s.rows = n;
-  s.span_days = span_days(timestamps, bar_seconds);
   s.confidence_share_threshold = confidence_share_threshold;
   s.alpha_share_threshold = alpha_share_threshold;
   const double inv_n = 1.0 / static_cast<double>(n);
   std::array<std::size_t, 3> counts{};
   std::size_t conf_above = 0, alpha_above = 0;
   double conf_sum = 0, alpha_sum = 0, neutral_sum = 0;
+  s.eligible_bars = 0;
   for (std::size_t i = 0; i < n; ++i) {
     ++counts[static_cast<std::size_t>(sig.direction[i])];
     conf_sum += sig.confidence[i];
@@ -201,18 +191,72 @@ inline signal_stats compute_signal_stats(const matrix& probs,
   for (const double c : sig.confidence)
     squares += (c - s.confidence_mean) * (c - s.confidence_mean);
   s.confidence_std = std::sqrt(squares * inv_n);
-  s.confidence_median = detail::median(sig.confidence);
-  s.alpha_median = detail::median(sig.alpha);
+  s.confidence_median = median(sig.confidence);
+  s.alpha_median = median(sig.alpha);
   s.confidence_share_above = static_cast<double>(conf_above) * inv_n;
   s.alpha_share_above = static_cast<double>(alpha_above) * inv_n;
   s.eligible_share = static_cast<double>(s.eligible_bars) * inv_n;
+}
+
+/// Per-day/week/month rates of `s` from its counts and span_days.
+inline void fill_rates(signal_stats& s) {
   s.eligible_signals_per_day = static_cast<double>(s.eligible_bars) / s.span_days;
-  s.direction_changes = count_direction_changes(sig.direction);
   s.direction_changes_per_week = static_cast<double>(s.direction_changes) / s.span_days * 7.0;
   s.direction_changes_per_month =
       static_cast<double>(s.direction_changes) / s.span_days * days_per_month;
-  s.regime_changes = count_regime_changes(sig.direction);
   s.regime_changes_per_week = static_cast<double>(s.regime_changes) / s.span_days * 7.0;
+}
+}  // namespace detail
+
+/// Statistics of `probs` (n x 3) on bars opening at `timestamps` (epoch seconds, strictly
+/// increasing) of length `bar_seconds`, under the trade gate. `confidence_share_threshold` and
+/// `alpha_share_threshold` are the c and a of the "share above" gates (a policy without an
+/// alpha-share gate may pass its trade gate's alpha_min). Throws data_error on bad input.
+inline signal_stats compute_signal_stats(const matrix& probs,
+                                         std::span<const std::int64_t> timestamps,
+                                         std::int64_t bar_seconds, gates::trade_gate gate,
+                                         double confidence_share_threshold,
+                                         double alpha_share_threshold) {
+  const signals sig = compute_signals(probs, gate);
+  const std::size_t n = sig.size();
+  if (timestamps.size() != n)
+    detail::bad_input("compute_signal_stats", "timestamp",
+                      std::to_string(timestamps.size()) + " timestamps for " + std::to_string(n) +
+                          " probability rows");
+  signal_stats s;
+  s.span_days = span_days(timestamps, bar_seconds);
+  detail::fill_row_stats(s, probs, sig, confidence_share_threshold, alpha_share_threshold);
+  s.direction_changes = count_direction_changes(sig.direction);
+  s.regime_changes = count_regime_changes(sig.direction);
+  detail::fill_rates(s);
+  return s;
+}
+
+/// Statistics of several symbols' rows as one (SPEC §4.10): shares, means, medians and the
+/// confidence std over every row of `all_probs` (every symbol's rows); eligible bars and
+/// direction/regime changes summed over `per_symbol` (each counted along its own symbol's bars,
+/// never across symbols); rates per symbol-day (the sums divided by the summed span_days).
+/// With one symbol this equals its own statistics. Throws data_error on bad input.
+inline signal_stats pool_signal_stats(std::span<const signal_stats> per_symbol,
+                                      const matrix& all_probs, gates::trade_gate gate,
+                                      double confidence_share_threshold,
+                                      double alpha_share_threshold) {
+  if (per_symbol.empty()) detail::bad_input("pool_signal_stats", "per_symbol", "no symbols");
+  const signals sig = compute_signals(all_probs, gate);
+  signal_stats s;
+  std::size_t rows = 0;
+  for (const auto& one : per_symbol) {
+    rows += one.rows;
+    s.span_days += one.span_days;
+    s.direction_changes += one.direction_changes;
+    s.regime_changes += one.regime_changes;
+  }
+  if (rows != sig.size())
+    detail::bad_input(
+        "pool_signal_stats", "probabilities",
+        std::to_string(sig.size()) + " rows for " + std::to_string(rows) + " rows of the symbols");
+  detail::fill_row_stats(s, all_probs, sig, confidence_share_threshold, alpha_share_threshold);
+  detail::fill_rates(s);
   return s;
 }
 
@@ -225,6 +269,16 @@ signal_stats compute_signal_stats_for(const matrix& probs,
       P::gates.alpha_share ? P::gates.alpha_share->threshold : P::trade_gate.alpha_min;
   return compute_signal_stats(probs, timestamps, P::bar_seconds, P::trade_gate,
                               P::gates.confidence_share.threshold, alpha_threshold);
+}
+
+/// pool_signal_stats with a policy's trade gate and share-gate thresholds.
+template <class P>
+signal_stats pool_signal_stats_for(std::span<const signal_stats> per_symbol,
+                                   const matrix& all_probs) {
+  const double alpha_threshold =
+      P::gates.alpha_share ? P::gates.alpha_share->threshold : P::trade_gate.alpha_min;
+  return pool_signal_stats(per_symbol, all_probs, P::trade_gate,
+                           P::gates.confidence_share.threshold, alpha_threshold);
 }
 
 }  // namespace mtf::validation
