@@ -137,11 +137,13 @@ TEST_CASE("without any signal the calibrated stack outputs the class prior",
                    << ", mean deviation " << o.mean_deviation_from_prior << ", mean p "
                    << o.calibrated_mean[0] << "/" << o.calibrated_mean[1] << "/"
                    << o.calibrated_mean[2] << "; " << o.calibrator);
-  // The output is the prior: its mean matches the class mix and the rows stay within 0.01 of it
-  // on average (single rows of a model fitted to noise still wander a little: the largest
-  // deviation is reported above, not gated). The old pipeline put 1/3 on neutral here.
+  // The output is the prior: its mean matches the class mix and the rows stay within 0.02 of it
+  // on average. Single rows of a model fitted to noise still wander: a temperature fitted on
+  // 4,000 noise rows keeps a slope of order 1/sqrt(4000) ~ 0.016 (seed 4711 measured 0.0136),
+  // so 0.02 is the noise floor, an order of magnitude below the failure it guards against (the
+  // old pipeline put 1/3 on neutral here: a mean deviation of about 0.15).
   for (std::size_t c = 0; c < 3; ++c)
     CHECK(o.calibrated_mean[c] == Approx(mix[c]).margin(0.01));
-  CHECK(o.mean_deviation_from_prior <= 0.01);
+  CHECK(o.mean_deviation_from_prior <= 0.02);
   CHECK(o.calibrated_test <= o.prior_test + 0.005);
 }
