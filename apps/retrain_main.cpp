@@ -9,15 +9,19 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mtf/artifact/policy_dump.hpp"
 #include "mtf/core/errors.hpp"
+#include "mtf/intake/timestamp.hpp"
 #include "mtf/pipeline/commands.hpp"
+#include "mtf/pipeline/walkforward.hpp"
 
 namespace {
 
@@ -42,6 +46,22 @@ int print_policy(bool json, bool tsv) {
       std::cout << key << std::string(width + 2 - key.size(), ' ') << value << '\n';
   }
   return 0;
+}
+
+// A date on the command line: YYYY-MM-DD (UTC midnight) or a full ISO 8601 time with zone.
+std::int64_t parse_date(const std::string& option, const std::string& text) {
+  const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
+  const auto parsed = mtf::intake::parse_iso8601(full);
+  if (!parsed.ok())
+    throw CLI::ValidationError(option, "'" + text + "' is not a date (YYYY-MM-DD or "
+                                       "YYYY-MM-DDTHH:MM:SSZ): " + std::string(parsed.error));
+  return parsed.epoch_seconds;
+}
+
+void add_date(CLI::App& cmd, const std::string& name, std::optional<std::int64_t>& target,
+              const std::string& help) {
+  cmd.add_option_function<std::string>(
+      name, [name, &target](const std::string& text) { target = parse_date(name, text); }, help);
 }
 
 void add_common(CLI::App& cmd, mtf::pipeline::common_options& o, bool data_required) {
@@ -75,7 +95,8 @@ int main(int argc, char** argv) {
   // `train` is the default subcommand: `retrain_5m --data x.csv` means `retrain_5m train ...`.
   std::vector<std::string> args(argv + 1, argv + argc);
   static const std::vector<std::string> subcommands = {"train",    "features", "predict",
-                                                       "evaluate", "drift",    "policy"};
+                                                       "evaluate", "drift",    "policy",
+                                                       "walkforward"};
   const bool wants_help = !args.empty() && (args[0] == "-h" || args[0] == "--help");
   if (!wants_help && (args.empty() || std::find(subcommands.begin(), subcommands.end(), args[0]) ==
                                           subcommands.end()))
@@ -87,7 +108,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1, 1);
   app.footer(
       "Exit codes: 0 success, 1 usage, 2 bad input data, 3 gates failed (nothing promoted),\n"
-      "4 I/O, lock or artifact error, 5 drift says retrain now.\n"
+      "4 I/O, lock or artifact error (or an unfinished walk-forward --collect), 5 drift says\n"
+      "retrain now.\n"
       "With no arguments: trains on the bundled sample data into ./models.");
 
   mtf::pipeline::train_options train;
@@ -98,6 +120,30 @@ int main(int argc, char** argv) {
   train_cmd->add_flag("--report-only", train.report_only, "write the report, promote nothing");
   train_cmd->add_flag("--force-promote", train.force_promote,
                       "promote even if gates fail (recorded as forced)");
+  add_date(*train_cmd, "--to", train.to,
+           "end the trailing history_days training window here (default: the newest bar)");
+
+  mtf::pipeline::walkforward_options walkforward;
+  auto* walkforward_cmd = app.add_subcommand(
+      "walkforward", "retrain every --every days over history; judge each model on what follows");
+  add_common(*walkforward_cmd, walkforward, false);
+  walkforward_cmd->add_option("--out", walkforward.out, "artifact directory (the study is in "
+                                                        "<out>/<tf>/walkforward/<study id>)")
+      ->capture_default_str();
+  add_date(*walkforward_cmd, "--from", walkforward.from,
+           "first retrain date (default: history_days after the first bar)");
+  add_date(*walkforward_cmd, "--to", walkforward.to,
+           "end of the last out-of-sample period (default: the newest bar)");
+  walkforward_cmd->add_option("--every", walkforward.every_days,
+                              "days between retrains (default: the policy's retrain_every)")
+      ->check(CLI::PositiveNumber);
+  walkforward_cmd->add_option("--window", walkforward.window,
+                              "run only window I (0-based) of the study, then stop");
+  walkforward_cmd->add_flag("--collect", walkforward.collect,
+                            "merge finished windows only (exit 4 naming any unfinished)");
+  walkforward_cmd->add_flag("--plan", walkforward.plan,
+                            "print the schedule as JSON and stop (study_id, study_dir, windows, "
+                            "retrain_dates)");
 
   mtf::pipeline::features_options features;
   auto* features_cmd =
@@ -143,8 +189,8 @@ int main(int argc, char** argv) {
 
   const bool tty_out = ::isatty(STDOUT_FILENO) != 0;
   const bool tty_err = ::isatty(STDERR_FILENO) != 0;
-  for (auto* o : std::initializer_list<mtf::pipeline::common_options*>{&train, &features, &predict,
-                                                                       &evaluate, &drift}) {
+  for (auto* o : std::initializer_list<mtf::pipeline::common_options*>{
+           &train, &features, &predict, &evaluate, &drift, &walkforward}) {
     o->colour = tty_out;
     o->progress = tty_err;
   }
@@ -154,6 +200,7 @@ int main(int argc, char** argv) {
     if (*predict_cmd) return mtf::pipeline::run_predict<policy>(predict);
     if (*evaluate_cmd) return mtf::pipeline::run_evaluate<policy>(evaluate);
     if (*drift_cmd) return mtf::pipeline::run_drift<policy>(drift);
+    if (*walkforward_cmd) return mtf::pipeline::run_walkforward<policy>(walkforward);
     return mtf::pipeline::run_train<policy>(train);
   } catch (const mtf::error& e) {
     std::cerr << binary_name << ": error: " << e.what() << "\n";

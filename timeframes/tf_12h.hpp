@@ -10,6 +10,7 @@ struct tf_12h {
   static constexpr std::string_view name = "12h";
   static constexpr std::int64_t bar_seconds = 43'200;  // half-day candles (00:00 and 12:00 UTC)
   static constexpr int history_days = 365;             // plan: a year covers several regimes
+  static constexpr int retrain_every = 30;             // plan: monthly; swings last weeks
   static constexpr std::size_t min_bars = 700;         // plan: ~350 days
   static constexpr int horizon = 4;                    // 4 x 12h = the two-day regime question
 

@@ -10,6 +10,7 @@ struct tf_1h {
   static constexpr std::string_view name = "1h";
   static constexpr std::int64_t bar_seconds = 3600;  // hourly candles
   static constexpr int history_days = 180;           // plan: half a year of hourly history
+  static constexpr int retrain_every = 7;            // plan: weekly, like 5m
   static constexpr std::size_t min_bars = 4'000;     // plan: ~167 days
   static constexpr int horizon = 8;                  // 8 h: one trading session ahead
 

@@ -10,6 +10,7 @@ struct tf_24h {
   static constexpr std::string_view name = "24h";
   static constexpr std::int64_t bar_seconds = 86'400;  // daily candles, 00:00 UTC like Binance 1d
   static constexpr int history_days = 730;             // plan: two years of daily history
+  static constexpr int retrain_every = 30;             // plan: monthly; 730 d barely move in a week
   static constexpr std::size_t min_bars = 700;         // plan: ~2 years
   static constexpr int horizon = 5;                    // one trading week ahead
 

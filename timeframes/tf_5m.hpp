@@ -10,6 +10,7 @@ struct tf_5m {
   static constexpr std::string_view name = "5m";
   static constexpr std::int64_t bar_seconds = 300;  // 5-minute candles
   static constexpr int history_days = 90;           // plan: one quarter of 5m history per retrain
+  static constexpr int retrain_every = 7;           // plan: weekly; intraday regimes turn fast
   static constexpr std::size_t min_bars = 25'000;   // plan: ~87 days; fewer cannot fill 5 folds
   static constexpr int horizon = 12;  // 12 x 5m = the one-hour question the 5m model answers
 

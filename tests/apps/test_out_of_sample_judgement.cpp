@@ -28,7 +28,8 @@ TEST_CASE("drift and evaluate on a model's own training file exit 2 naming its t
         run(bin, {command, "--models", out.string(), "--data", bundled_1h().string()}, dir.path());
     INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("after the model's training data (2022-05-01T00:00:00Z .. "
+    // The trailing 730-day window of the sample (it ends 2026-04-30T23:00Z).
+    CHECK(r.err.find("after the model's training data (2024-05-01T00:00:00Z .. "
                      "2026-04-30T00:00:00Z") != std::string::npos);
     CHECK(r.err.find("in-sample rows skipped") != std::string::npos);
     CHECK(r.err.find(bundled_1h().filename().string()) != std::string::npos);
@@ -79,7 +80,8 @@ TEST_CASE("champion/challenger compares only on test rows outside both models' d
   nlohmann::json report;
   for (const auto& r : runs) {
     const auto j = read_json(r / "report.json");
-    if (j.at("data").at("symbols").at(0).at("bars").get<std::size_t>() == 1460) report = j;
+    const auto file = j.at("data").at("symbols").at(0).at("file").get<std::string>();
+    if (file.ends_with("full_1d.csv")) report = j;
   }
   REQUIRE(report.is_object());
   const std::string note = report.at("verdict").at("note").get<std::string>();

@@ -9,6 +9,7 @@ struct tf_15m {
   static constexpr std::string_view name = "15m";
   static constexpr std::int64_t bar_seconds = 900;  // 15-minute candles
   static constexpr int history_days = 120;          // four months of 15m history
+  static constexpr int retrain_every = 7;           // weekly, like 5m and 1h
   static constexpr std::size_t min_bars = 8'000;    // ~83 days
   static constexpr int horizon = 8;                 // two hours ahead
 

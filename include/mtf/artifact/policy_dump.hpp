@@ -99,6 +99,7 @@ std::vector<std::pair<std::string, std::string>> policy_rows() {
   add("timeframe", std::string(P::name));
   add("bar length (s)", num(static_cast<double>(P::bar_seconds)));
   add("history (days)", num(P::history_days));
+  add("retrain every (days)", num(P::retrain_every));
   add("min bars", num(static_cast<double>(P::min_bars)));
   add("horizon (bars)", num(P::horizon));
   add("MA windows", join(P::ma_windows));

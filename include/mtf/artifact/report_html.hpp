@@ -495,6 +495,9 @@ inline void write_html_report(std::ostream& out, const run_report& r) {
   kv("rows dropped", "warm-up " + std::to_string(r.data.dropped.warm_up) + ", label horizon " +
                          std::to_string(r.data.dropped.label_horizon) + ", resampling " +
                          std::to_string(r.data.dropped.resampling));
+  kv("bars outside the training window",
+     std::to_string(r.data.dropped.older_than_history) + " older than history_days, " +
+         std::to_string(r.data.dropped.after_end) + " after its end");
   kv("labels (down / neutral / up)",
      "k " + fixed(r.labels.k, 3) + "; raw " + terminal_detail::triple(r.labels.raw_share) +
          "; weighted " + terminal_detail::triple(r.labels.weighted_share) + "; target " +

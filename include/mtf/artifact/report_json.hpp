@@ -56,7 +56,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(decision, {{decision::rejected, "rejected"},
                                         {decision::evaluated, "evaluated"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(symbol_summary, symbol, file, bars, first_timestamp,
                                                 last_timestamp, gaps, warnings)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(rows_dropped, warm_up, label_horizon, resampling)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(rows_dropped, warm_up, label_horizon, resampling,
+                                                older_than_history, after_end)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(data_summary, symbols, dropped, train_rows,
                                                 calibration_rows, test_rows)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(label_summary, k, raw_share, weighted_share,

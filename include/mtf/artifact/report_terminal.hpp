@@ -127,7 +127,11 @@ inline void write_terminal_report(std::ostream& out, const run_report& r, bool c
   } else {
     o << indent() << "rows train/calibration/test " << d.train_rows << "/" << d.calibration_rows
       << "/" << d.test_rows << "  dropped: warm-up " << d.dropped.warm_up << ", label horizon "
-      << d.dropped.label_horizon << ", resampling " << d.dropped.resampling << "\n";
+      << d.dropped.label_horizon << ", resampling " << d.dropped.resampling;
+    if (d.dropped.older_than_history > 0 || d.dropped.after_end > 0)
+      o << "; outside the training window: " << d.dropped.older_than_history
+        << " bars older than history_days, " << d.dropped.after_end << " after its end";
+    o << "\n";
 
     o << label("labels", colour) << "k " << fixed(r.labels.k, 3) << "  down/neutral/up raw "
       << triple(r.labels.raw_share) << "  weighted " << triple(r.labels.weighted_share)

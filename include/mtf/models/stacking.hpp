@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "mtf/core/parallel_for.hpp"
 #include "mtf/core/errors.hpp"
 #include "mtf/core/scoring_rules.hpp"
 #include "mtf/core/xtensor.hpp"
@@ -130,35 +131,6 @@ inline combiner parse_combiner(const std::string& name) {
   for (const combiner c : {combiner::single, combiner::meta_model, combiner::ensemble})
     if (name == combiner_name(c)) return c;
   throw model_error("unknown stack combiner '" + name + "'");
-}
-
-/// Runs task(0..count-1) on `workers` threads (inline when workers <= 1); rethrows the first
-/// exception after every worker has stopped.
-template <class Task>
-void run_parallel(std::size_t count, std::size_t workers, Task& task) {
-  if (workers <= 1) {
-    for (std::size_t i = 0; i < count; ++i)
-      task(i);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  std::vector<std::exception_ptr> errors(workers);
-  std::vector<std::thread> pool;
-  pool.reserve(workers);
-  for (std::size_t w = 0; w < workers; ++w)
-    pool.emplace_back([&, w] {
-      try {
-        for (std::size_t i = next++; i < count; i = next++)
-          task(i);
-      } catch (...) {
-        errors[w] = std::current_exception();
-        next = count;  // the others stop after their current task
-      }
-    });
-  for (auto& t : pool)
-    t.join();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
 }
 
 /// Rows `rows` of `probs` as a new matrix.
@@ -279,7 +251,7 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       }
       (std::make_index_sequence<base_count>{});
     };
-    stacking_detail::run_parallel(folds.size(), workers, fit_fold);
+    parallel_for(folds.size(), workers, fit_fold);
 
     for (std::size_t r = 0; r < n; ++r)
       if (validated_by[r] >= 0) out.validated_rows_.push_back(r);

@@ -24,6 +24,20 @@ struct train_options : common_options {
   std::filesystem::path out = "models";
   bool report_only = false;    ///< write the report, promote nothing
   bool force_promote = false;  ///< operator override of gates and champion/challenger
+  /// End of the trailing training window (epoch s): only bars closed by then are used; by
+  /// default the newest bar's close (SPEC §10b: a production retrain is a walk-forward step).
+  std::optional<std::int64_t> to;
+};
+
+/// `walkforward`: a retrain every `every_days` over history, each judged on the period after it.
+struct walkforward_options : common_options {
+  std::filesystem::path out = "models";
+  std::optional<std::int64_t> from;       ///< first retrain date (epoch s; rounded up to a day)
+  std::optional<std::int64_t> to;         ///< end of the last out-of-sample period (epoch s)
+  std::optional<int> every_days;          ///< default: the policy's retrain_every
+  std::optional<std::size_t> window;      ///< run this one window only
+  bool collect = false;                   ///< only merge finished windows
+  bool plan = false;                      ///< print the schedule as JSON and stop
 };
 
 /// `features`: write the feature matrix, labels and weights as CSV for inspection.

@@ -72,56 +72,95 @@ inline nlohmann::json reference_json(const std::vector<feature_reference>& refer
   return out;
 }
 
-/// Log loss of the promoted champion and of the challenger on the challenger's test rows that
-/// lie outside both models' data (SPEC §9): rows opening after the champion's last training bar
-/// plus the horizon. Nullopt with a reason when there is no champion, it was trained under
-/// another policy or feature schema (not comparable: the challenger is judged alone), or too
-/// few such rows remain (`keep_champion` is then set: no fair comparison, the champion stays).
+/// How a champion/challenger comparison reads in the report.
+inline std::string comparison_note(std::size_t rows, double challenger_loss, double champion_loss,
+                                   const std::string& champion) {
+  return "on the " + std::to_string(rows) +
+         " test rows after the champion's data: challenger log loss " +
+         artifact::report_text::fixed(challenger_loss, 4) + ", champion " + champion + " " +
+         artifact::report_text::fixed(champion_loss, 4);
+}
+
+/// The decision of SPEC §9 between a challenger that passed its gates and a champion: both
+/// scored on the challenger's test rows (`x`, `y`, bar open times `t`) that open after the
+/// champion's last training bar plus the horizon. Fewer than min_out_of_sample_rows such rows:
+/// no fair comparison, the champion stays. Otherwise the challenger wins unless its log loss is
+/// higher. `predict_*` map feature rows to calibrated probabilities.
+struct champion_decision {
+  bool promote = false;
+  std::string note;
+};
+
+template <TimeframePolicy P, class ChallengerPredict, class ChampionPredict>
+champion_decision compare_with_champion(ChallengerPredict&& predict_challenger,
+                                        ChampionPredict&& predict_champion, const matrix& x,
+                                        std::span<const int> y, std::span<const std::int64_t> t,
+                                        std::int64_t champion_data_end,
+                                        const std::string& champion) {
+  const std::int64_t after =
+      champion_data_end + static_cast<std::int64_t>(P::horizon) * P::bar_seconds;
+  std::vector<std::size_t> fresh;
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (t[i] > after) fresh.push_back(i);
+  if (fresh.size() < P::gates.min_out_of_sample_rows)
+    return {false, "champion " + champion + " kept: its training data end " +
+                       intake::format_iso8601(champion_data_end) + " leaves " +
+                       std::to_string(fresh.size()) + " of the challenger's " +
+                       std::to_string(t.size()) + " test rows outside both models' data, fewer " +
+                       "than " + std::to_string(P::gates.min_out_of_sample_rows) +
+                       ": no fair comparison"};
+  const matrix rows = model::gather_rows(x, fresh);
+  const auto labels = model::gather(y, fresh);
+  const double challenger_loss = log_loss(predict_challenger(rows), labels);
+  const double champion_loss = log_loss(predict_champion(rows), labels);
+  std::string note = comparison_note(fresh.size(), challenger_loss, champion_loss, champion);
+  if (challenger_loss > champion_loss) return {false, "the challenger is worse than the champion " + note};
+  return {true, note};
+}
+
+/// The champion/challenger decision of a challenger that passed its gates against the promoted
+/// champion in `store` (SPEC §9). No champion, or one trained under another policy or feature
+/// schema (not comparable: the challenger is judged alone): promote.
 template <TimeframePolicy P>
-std::optional<std::pair<double, double>> champion_comparison(const artifact::run_store& store,
-                                                             const candidate<P>& c,
-                                                             std::string& note,
-                                                             bool& keep_champion) {
-  keep_champion = false;
+champion_decision champion_comparison(const artifact::run_store& store, const candidate<P>& c) {
   const auto latest = store.read_latest();
-  if (!latest) {
-    note = "no champion yet";
-    return std::nullopt;
-  }
+  if (!latest) return {true, "no champion yet"};
+  const std::string champion = latest->value("run_id", "?");
   if (latest->value("policy_fingerprint", "") != policy_fingerprint<P>() ||
-      latest->value("schema_hash", "") != artifact::feature_schema_hash(c.feature_names)) {
-    note = "champion " + latest->value("run_id", "?") +
-           " was trained under another policy or feature schema: not comparable";
-    return std::nullopt;
-  }
+      latest->value("schema_hash", "") != artifact::feature_schema_hash(c.feature_names))
+    return {true, "champion " + champion +
+                      " was trained under another policy or feature schema: not comparable"};
   const auto dir = *store.latest_run_path();
   const auto span = training_data_span(read_artifact_json(dir / artifact_files::metadata),
                                        dir / artifact_files::metadata);
-  const std::int64_t after = span.second + static_cast<std::int64_t>(P::horizon) * P::bar_seconds;
-  std::vector<std::size_t> fresh;
-  for (std::size_t i = 0; i < c.test_time.size(); ++i)
-    if (c.test_time[i] > after) fresh.push_back(i);
-  if (fresh.size() < P::gates.min_out_of_sample_rows) {
-    keep_champion = true;
-    note = "champion " + latest->value("run_id", "?") + " kept: its training data end " +
-           intake::format_iso8601(span.second) + " leaves " + std::to_string(fresh.size()) +
-           " of the challenger's " + std::to_string(c.test_time.size()) +
-           " test rows outside both models' data, fewer than " +
-           std::to_string(P::gates.min_out_of_sample_rows) + ": no fair comparison";
-    return std::nullopt;
-  }
-  const matrix x = model::gather_rows(c.test_x, fresh);
-  const auto y = model::gather(std::span<const int>(c.test_y), fresh);
-  const auto champion = policy_stack<P>::load(dir / artifact_files::models_dir);
-  const auto champion_calibrator =
-      calibration::calibrator::from_json(read_artifact_json(dir / artifact_files::calibrator));
-  const double champion_loss = log_loss(champion_calibrator.predict(champion.predict_proba(x)), y);
-  const double challenger_loss = log_loss(c.calibrator.predict(c.stack.predict_proba(x)), y);
-  note = "on the " + std::to_string(fresh.size()) +
-         " test rows after the champion's data: " + "challenger log loss " +
-         artifact::report_text::fixed(challenger_loss, 4) + ", champion " +
-         latest->value("run_id", "?") + " " + artifact::report_text::fixed(champion_loss, 4);
-  return std::pair{challenger_loss, champion_loss};
+  return compare_with_champion<P>(
+      [&](const matrix& x) { return c.calibrator.predict(c.stack.predict_proba(x)); },
+      [&](const matrix& x) {
+        const auto stack = policy_stack<P>::load(dir / artifact_files::models_dir);
+        const auto calibrator = calibration::calibrator::from_json(
+            read_artifact_json(dir / artifact_files::calibrator));
+        return calibrator.predict(stack.predict_proba(x));
+      },
+      c.test_x, c.test_y, c.test_time, span.second, champion);
+}
+
+/// Writes every file of a run directory (SPEC §9 layout): the models under `dir`, the rest
+/// through `write(name, content)`, so the run store and a walk-forward window stage the same
+/// bytes.
+template <TimeframePolicy P, class Write>
+void write_run_files(const candidate<P>& c, const std::string& run_id,
+                     const std::filesystem::path& dir, Write&& write) {
+  c.stack.save(dir / artifact_files::models_dir);
+  write(artifact_files::calibrator, c.calibrator.to_json().dump());
+  write(artifact_files::schema,
+        nlohmann::json{{"names", c.feature_names},
+                       {"hash", artifact::feature_schema_hash(c.feature_names)}}
+            .dump(2));
+  write(artifact_files::policy, policy_json<P>().dump(2));
+  write(artifact_files::metadata, model_metadata(c, run_id).dump(2));
+  write(artifact_files::reference, reference_json(c.reference).dump());
+  write(artifact_files::report_json, artifact::report_to_json(c.report).dump(2));
+  write(artifact_files::report_html, artifact::render_html_report(c.report));
 }
 
 /// Decides, writes the artifacts, prints the summary; returns the exit code (0 or 3).
@@ -156,20 +195,11 @@ int decide_and_publish(candidate<P>& c, const train_options& opts, stage_timer& 
     return 0;
   }
 
-  std::string champion_note;
   bool promote = gate_verdict.passed;
   if (promote) {
-    bool keep_champion = false;
-    const auto losses = champion_comparison(*store, c, champion_note, keep_champion);
-    if (keep_champion) {
-      promote = false;
-      report.verdict.note = champion_note;
-    } else if (losses && losses->first > losses->second) {
-      promote = false;
-      report.verdict.note = "the challenger is worse than the champion " + champion_note;
-    } else {
-      report.verdict.note = champion_note;
-    }
+    const champion_decision d = champion_comparison(*store, c);
+    promote = d.promote;
+    report.verdict.note = d.note;
   }
   const bool forced = !promote && opts.force_promote;
   report.verdict.outcome = promote  ? artifact::decision::promoted
@@ -187,17 +217,10 @@ int decide_and_publish(candidate<P>& c, const train_options& opts, stage_timer& 
   report.run_id = run_id;
   report.run_path = store->run_path(run_id).string();
   render();
-  c.stack.save(store->staging_dir() / artifact_files::models_dir);
-  store->write_file(artifact_files::calibrator, c.calibrator.to_json().dump());
-  store->write_file(artifact_files::schema,
-                    nlohmann::json{{"names", c.feature_names},
-                                   {"hash", artifact::feature_schema_hash(c.feature_names)}}
-                        .dump(2));
-  store->write_file(artifact_files::policy, policy_json<P>().dump(2));
-  store->write_file(artifact_files::metadata, model_metadata(c, run_id).dump(2));
-  store->write_file(artifact_files::reference, reference_json(c.reference).dump());
-  store->write_file(artifact_files::report_json, artifact::report_to_json(report).dump(2));
-  store->write_file(artifact_files::report_html, artifact::render_html_report(report));
+  write_run_files(c, run_id, store->staging_dir(),
+                  [&](std::string_view name, const std::string& content) {
+                    store->write_file(name, content);
+                  });
   const bool deploy = promote || forced;
   store->publish(deploy ? artifact::run_status::promoted : artifact::run_status::rejected);
   if (deploy) {

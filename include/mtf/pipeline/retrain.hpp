@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -16,6 +17,7 @@
 #include "mtf/artifact/content_hash.hpp"
 #include "mtf/artifact/run_report.hpp"
 #include "mtf/backtest/backtest.hpp"
+#include "mtf/intake/training_window.hpp"
 #include "mtf/calibration/calibrator.hpp"
 #include "mtf/core/scoring_rules.hpp"
 #include "mtf/labels/class_balance.hpp"
@@ -159,11 +161,99 @@ void fill_models_summary(artifact::models_summary& out, const policy_stack<P>& s
   out.stability_std = stack.stack_scores().std;
 }
 
-/// Runs SPEC §4.1–4.12 for policy P on `opts.data` and returns the candidate model with its
-/// report filled in (verdict not yet decided). Throws data_error (exit 2) for bad input and
-/// training_error (exit 3) when the data cannot give a deployable model.
+/// The input files as read once: each symbol's whole series parsed and resampled to the
+/// policy's bar (quality is checked on the window a retrain cuts from it), and the identity of
+/// the bytes.
+struct raw_inputs {
+  std::vector<std::filesystem::path> files;
+  std::vector<intake::resample_result> series;
+  std::string data_hash;  ///< SHA-256 over the files' bytes
+};
+
+/// Reads every file for policy P. Unreadable or malformed files throw data_error (exit 2).
 template <TimeframePolicy P>
-candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
+raw_inputs read_inputs(const std::vector<std::filesystem::path>& files) {
+  raw_inputs raw;
+  raw.files = files;
+  for (const auto& f : files)
+    raw.series.push_back(intake::load_series(f, P::bar_seconds));
+  raw.data_hash = retrain_detail::hash_files(files);
+  return raw;
+}
+
+/// The close of the newest bar of any symbol (epoch s): where a retrain without `--to` ends.
+inline std::int64_t newest_close(const raw_inputs& raw) {
+  std::int64_t end = std::numeric_limits<std::int64_t>::min();
+  for (const auto& s : raw.series)
+    if (!s.bars.empty()) end = std::max(end, s.bars.timestamp.back() + s.bars.bar_seconds);
+  return end;
+}
+
+/// Everything a retrain learns from, up to the model: the symbols cut to the trailing window,
+/// their features and leakage audit, the merged rows, the purged split, k and the labels.
+struct training_data {
+  std::vector<symbol_input> symbols;  ///< cut to the window and quality-checked
+  std::vector<symbol_features> features;
+  row_table rows;
+  split::segments seg;
+  k_solution k;
+  std::vector<int> y;  ///< labels of `rows` with k
+  std::size_t dropped_older = 0;  ///< bars before the trailing history_days window
+  std::size_t dropped_later = 0;  ///< bars not closed by the window's end (`--to`)
+};
+
+/// SPEC §4.1–4.6 for the window of `P::history_days` ending at `end` (epoch s): only bars closed
+/// by `end` exist for this computation, so a walk-forward step, `train --to` and `train` on a
+/// file cut at `end` are the same. Throws data_error (exit 2) when a symbol's window fails the
+/// quality checks or is too short.
+template <TimeframePolicy P>
+training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, std::uint64_t seed,
+                              stage_timer& timer) {
+  training_data d;
+  timer.run("training window + quality checks", [&] {
+    const std::int64_t first_open = end - intake::days_to_seconds(P::history_days);
+    for (std::size_t i = 0; i < raw.series.size(); ++i) {
+      auto cut = intake::cut_window(raw.series[i].bars, first_open, end);
+      if (cut.bars.empty())
+        throw data_error(raw.files[i].string(), 0, "",
+                         "no " + std::string(P::name) + " bar closes in the training window " +
+                             intake::format_iso8601(first_open) + " to " +
+                             intake::format_iso8601(end) + " (history_days " +
+                             std::to_string(P::history_days) + ")");
+      symbol_input s;
+      s.file = raw.files[i];
+      s.resampled = raw.series[i].counts;
+      s.quality = intake::check_quality(cut.bars, P::data_quality, P::min_bars);
+      s.bars = std::move(cut.bars);
+      d.dropped_older += cut.dropped_older;
+      d.dropped_later += cut.dropped_later;
+      d.symbols.push_back(std::move(s));
+    }
+    return 0;
+  });
+  d.features = timer.run("features + leakage audit", [&] {
+    std::vector<symbol_features> out;
+    for (const auto& s : d.symbols)
+      out.push_back(compute_symbol_features<P>(s.bars, seed));
+    return out;
+  });
+  // Rows, the purged chronological split (purges on label ends), labels with k solved on train.
+  d.rows = merge_rows(d.symbols, d.features, P::horizon);
+  d.seg = timer.run("split + labels", [&] {
+    return split::chronological_split<P>(d.rows.time, d.rows.label_end);
+  });
+  d.k = solve_k_on_rows<P>(d.rows, d.features, d.seg.train.begin, d.seg.train.end);
+  d.y = label_rows(d.rows, d.features, d.k.k);
+  return d;
+}
+
+/// Runs SPEC §4.3–4.12 for policy P on the window of `raw` ending at `end` and returns the
+/// candidate model with its report filled in (verdict not yet decided). Throws data_error
+/// (exit 2) for bad input and training_error (exit 3) when the data cannot give a deployable
+/// model.
+template <TimeframePolicy P>
+candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
+                                  const train_options& opts, stage_timer& timer) {
   namespace rd = retrain_detail;
   const int threads = resolve_threads(opts.threads);
   artifact::run_report report;
@@ -175,13 +265,8 @@ candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
   report.calendar = opts.calendar;
   report.max_feature_share = P::gates.max_feature_share;
 
-  // 1-2. Intake and data-quality checks, per symbol.
-  std::vector<symbol_input> symbols = timer.run("intake", [&] {
-    std::vector<symbol_input> out;
-    for (const auto& file : opts.data)
-      out.push_back(load_symbol<P>(file));
-    return out;
-  });
+  training_data d = prepare_dataset<P>(raw, end, opts.seed, timer);
+  const std::vector<symbol_input>& symbols = d.symbols;
   for (const auto& s : symbols) {
     report.data.symbols.push_back({s.bars.symbol, s.file.string(), s.bars.size(),
                                    s.bars.timestamp.front(), s.bars.timestamp.back(),
@@ -189,19 +274,15 @@ candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
     report.data.dropped.resampling +=
         s.resampled.dropped_leading_partial + s.resampled.dropped_trailing_partial;
   }
+  report.data.dropped.older_than_history = d.dropped_older;
+  report.data.dropped.after_end = d.dropped_later;
 
-  // 3-4. Features and the always-on leakage audit.
-  std::vector<symbol_features> features = timer.run("features + leakage audit", [&] {
-    std::vector<symbol_features> out;
-    for (const auto& s : symbols)
-      out.push_back(compute_symbol_features<P>(s.bars, opts.seed));
-    return out;
-  });
   const std::vector<std::string> names = feature_names(P::features);
-  const bool leakage_passed = std::all_of(features.begin(), features.end(),
-                                          [](const symbol_features& f) { return f.audit.passed; });
+  const bool leakage_passed =
+      std::all_of(d.features.begin(), d.features.end(),
+                  [](const symbol_features& f) { return f.audit.passed; });
   std::string leak_note;
-  for (const auto& f : features)
+  for (const auto& f : d.features)
     for (const auto& finding : f.audit.findings)
       leak_note += " " + finding.feature + " (row " + std::to_string(finding.row) + ", cut " +
                    std::to_string(finding.cut) + ")";
@@ -210,15 +291,12 @@ candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
     std::fprintf(stderr, "leakage audit FAILED: features differ when recomputed on a prefix:%s\n",
                  leak_note.c_str());
 
-  // 5-6. Rows, the purged chronological split (purges on label ends), labels with k solved on
-  // train only.
-  row_table rows = merge_rows(symbols, features, P::horizon);
+  const row_table& rows = d.rows;
   report.data.dropped.warm_up = rows.dropped_warmup;
   report.data.dropped.label_horizon = rows.dropped_past_data_end;
-  const split::segments seg = timer.run(
-      "split + labels", [&] { return split::chronological_split<P>(rows.time, rows.label_end); });
-  const k_solution k = solve_k_on_rows<P>(rows, features, seg.train.begin, seg.train.end);
-  const std::vector<int> y = label_rows(rows, features, k.k);
+  const split::segments& seg = d.seg;
+  const k_solution& k = d.k;
+  const std::vector<int>& y = d.y;
   report.data.train_rows = seg.train.size();
   report.data.calibration_rows = seg.calibration.size();
   report.data.test_rows = seg.test.size();
@@ -310,10 +388,17 @@ candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
                       model::gather_rows(rows.x, test_rows),
                       judged.y,
                       judged.time,
-                      rd::hash_files(opts.data),
+                      raw.data_hash,
                       rd::build_reference(x_train, names),
                       std::move(report),
                       leakage_passed};
+}
+
+/// `train_candidate_from` on `opts.data`, ending at `opts.to` or the newest bar's close.
+template <TimeframePolicy P>
+candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
+  const raw_inputs raw = timer.run("intake", [&] { return read_inputs<P>(opts.data); });
+  return train_candidate_from<P>(raw, opts.to.value_or(newest_close(raw)), opts, timer);
 }
 
 }  // namespace mtf::pipeline

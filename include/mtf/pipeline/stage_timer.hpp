@@ -11,10 +11,11 @@ namespace mtf::pipeline {
 
 /// Records and prints the wall time of each stage on stderr as `[stage] 1.23 s`. When stderr
 /// is a terminal, a stage prints a "started" line first so a long stage (over ~2 s) is seen
-/// to progress rather than hang.
+/// to progress rather than hang. A quiet timer (walk-forward windows running side by side) only
+/// records.
 class stage_timer {
  public:
-  explicit stage_timer(bool progress) : progress_(progress) {}
+  explicit stage_timer(bool progress, bool quiet = false) : progress_(progress && !quiet), quiet_(quiet) {}
 
   /// Runs `work` as the named stage and returns its result.
   template <class F>
@@ -29,7 +30,7 @@ class stage_timer {
         const double s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         self.stages_.emplace_back(stage, s);
-        std::fprintf(stderr, "[%s] %.2f s\n", stage.c_str(), s);
+        if (!self.quiet_) std::fprintf(stderr, "[%s] %.2f s\n", stage.c_str(), s);
       }
     } guard{*this, stage, start};
     return std::forward<F>(work)();
@@ -42,6 +43,7 @@ class stage_timer {
 
  private:
   bool progress_;
+  bool quiet_;
   std::vector<std::pair<std::string, double>> stages_;
 };
 

@@ -62,6 +62,7 @@ concept TimeframePolicyShape = requires {
   { P::bar_seconds } -> std::convertible_to<std::int64_t>;
   { P::history_days } -> std::convertible_to<int>;
   { P::min_bars } -> std::convertible_to<std::size_t>;
+  { P::retrain_every } -> std::convertible_to<int>;
   { P::horizon } -> std::convertible_to<int>;
   {
     std::span {
@@ -181,6 +182,13 @@ struct policy_checks {
   static_assert(P::split.embargo_bars.value_or(0) >= 0,
                 "policy error: split.embargo_bars must not be negative (leave it unset for the "
                 "default embargo of one horizon)");
+  static_assert(P::retrain_every >= 1 && P::retrain_every <= P::history_days,
+                "policy error: retrain_every (days between retrains) must be at least 1 and at "
+                "most history_days");
+  static_assert(static_cast<std::int64_t>(P::history_days) * 86'400 / P::bar_seconds >=
+                    static_cast<std::int64_t>(P::min_bars),
+                "policy error: history_days is too short to hold min_bars bars: every retrain "
+                "would be refused as too short");
   static_assert(P::min_bars > static_cast<std::size_t>(P::horizon) * 20,
                 "policy error: min_bars is too small to hold three segments and their purges");
   static constexpr bool value = true;
