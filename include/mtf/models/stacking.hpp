@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "mtf/core/errors.hpp"
+#include "mtf/core/file_write.hpp"
 #include "mtf/core/scoring_rules.hpp"
 #include "mtf/core/xtensor.hpp"
 #include "mtf/models/fit_context.hpp"
@@ -307,17 +308,16 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       manifest["meta_model"] = nullptr;
     }
     manifest["stack_scores"] = stacking_detail::to_json(stack_scores_);
-    std::ofstream out(dir / "stack.json", std::ios::trunc);
-    out << manifest.dump(1) << '\n';
-    out.close();
-    if (!out) throw model_error("cannot write " + (dir / "stack.json").string());
+    if (const int err = write_whole_file(dir / "stack.json", manifest.dump(1) + '\n'))
+      throw model_error("cannot write " + (dir / "stack.json").string() + os_reason(err));
   }
 
   /// Loads a stack saved by `save` with the same base-spec tuple and meta spec types; throws
   /// `model_error` when the directory holds another mix of models or a file is unreadable.
   static stacked_model load(const std::filesystem::path& dir) {
+    errno = 0;
     std::ifstream in(dir / "stack.json");
-    if (!in) throw model_error("cannot open " + (dir / "stack.json").string());
+    if (!in) throw model_error("cannot open " + (dir / "stack.json").string() + os_reason(errno));
     nlohmann::json manifest;
     try {
       manifest = nlohmann::json::parse(in);

@@ -55,13 +55,6 @@ inline int resolve_threads(int requested) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-/// The calendar named on the command line.
-inline backtest::calendar parse_calendar(const std::string& name) {
-  if (name == "crypto") return backtest::calendar::crypto;
-  if (name == "equities") return backtest::calendar::equities;
-  throw usage_error("--calendar must be crypto or equities, not '" + name + "'");
-}
-
 /// Everything the promotion step needs from a training pass.
 template <TimeframePolicy P>
 struct candidate {
@@ -208,14 +201,15 @@ candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
   report.threads = threads;
   report.horizon = P::horizon;
   report.bar_seconds = P::bar_seconds;
-  report.calendar = opts.calendar;
+  const intake::calendar calendar = opts.calendar.value_or(intake::calendar::crypto);
+  report.calendar = std::string(intake::to_string(calendar));
   report.max_feature_share = P::gates.max_feature_share;
 
   // 1-2. Intake and data-quality checks, per symbol.
   std::vector<symbol_input> symbols = timer.run("intake", [&] {
     std::vector<symbol_input> out;
     for (const auto& file : opts.data)
-      out.push_back(load_symbol<P>(file));
+      out.push_back(load_symbol<P>(file, calendar));
     return out;
   });
   for (const auto& s : symbols) {
@@ -333,8 +327,7 @@ candidate<P> train_candidate(const train_options& opts, stage_timer& timer) {
     const matrix p_raw = stack.predict_proba(test_x);
     evaluate_on_rows<P>(report, p_raw, calibrator.predict(p_raw), test_y, t_test, test_symbol,
                         test_bar, symbols[0].bars, {dist.share[0], dist.share[1], dist.share[2]},
-                        names, stack.feature_importance(), leakage_passed,
-                        parse_calendar(opts.calendar), opts.seed);
+                        names, stack.feature_importance(), leakage_passed, calendar, opts.seed);
     return 0;
   });
   return candidate<P>{std::move(stack),
