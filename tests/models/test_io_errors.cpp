@@ -85,3 +85,20 @@ TEST_CASE("a model file that cannot be opened names the reason", "[models][io]")
   });
   CHECK(unwritable.find("No such file or directory") != std::string::npos);
 }
+
+TEST_CASE("a stack.json naming a model file outside its directory is refused", "[models][io]") {
+  using stack_type = mtf::model::stacked_model<boost::hana::tuple<mtf::model::logistic_regression>,
+                                               mtf::model::no_meta_model>;
+  temp_dir dir;
+  fs::create_directories(dir.path / "models");
+  // A valid model one level up: the loader must not follow the manifest there.
+  fs::copy_file(data_dir / "logistic_3.json", dir.path / "outside.json");
+  for (const std::string file : {"../outside.json", (dir.path / "outside.json").string()}) {
+    std::ofstream(dir.path / "models" / "stack.json", std::ios::trunc)
+        << R"({"format_version":1,"base_models":[{"kind":"logistic_regression","file":")" << file
+        << R"(","scores":{"per_fold":[1.0]}}],"meta_model":null,"stack_scores":{"per_fold":[1]}})";
+    INFO(file);
+    const std::string m = message_of([&] { (void)stack_type::load(dir.path / "models"); });
+    CHECK(m.find("is not a file name inside the model directory") != std::string::npos);
+  }
+}

@@ -150,7 +150,7 @@ std::vector<std::pair<std::string, std::string>> policy_rows() {
       num(P::trade_gate.conf_min) + " / " + num(P::trade_gate.alpha_min));
   add("confidence tiers",
       num(P::tiers.low) + " / " + num(P::tiers.medium) + " / " + num(P::tiers.high));
-  add("max model age (days; predict refuses an older model)",
+  add("max model age (days)",
       num(static_cast<double>(
               std::chrono::duration_cast<std::chrono::seconds>(P::max_model_age).count()) /
           86400.0));

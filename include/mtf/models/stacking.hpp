@@ -339,8 +339,8 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       }
       (std::make_index_sequence<base_count>{});
       if constexpr (has_meta)
-        out.meta_.emplace(logistic_regression_model::load(
-            dir / manifest.at("meta_model").at("file").get<std::string>()));
+        out.meta_.emplace(
+            logistic_regression_model::load(model_file(dir, manifest.at("meta_model"))));
       out.stack_scores_ = stacking_detail::scores_from_json(manifest.at("stack_scores"));
       return out;
     } catch (const nlohmann::json::exception& e) {
@@ -407,6 +407,17 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
                                        {"scores", stacking_detail::to_json(base_scores_[I])}});
   }
 
+  /// `dir / entry["file"]`, which must be a plain file name: a tampered stack.json must not make
+  /// the loader read outside the model directory.
+  static std::filesystem::path model_file(const std::filesystem::path& dir,
+                                          const nlohmann::json& entry) {
+    const std::filesystem::path file = entry.at("file").get<std::string>();
+    if (file.empty() || file != file.filename() || file == "." || file == "..")
+      throw model_error("stack in " + dir.string() + ": model file " + entry.at("file").dump() +
+                        " is not a file name inside the model directory");
+    return dir / file;
+  }
+
   template <std::size_t I>
   static std::tuple_element_t<I, base_tuple> load_base(const std::filesystem::path& dir,
                                                        const nlohmann::json& entry) {
@@ -415,7 +426,7 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
     if (kind != model_type::kind)
       throw model_error("stack in " + dir.string() + ": base model " + std::to_string(I) + " is '" +
                         kind + "', expected '" + model_type::kind + "'");
-    return model_type::load(dir / entry.at("file").get<std::string>());
+    return model_type::load(model_file(dir, entry));
   }
 
   std::optional<base_tuple> bases_;
