@@ -19,20 +19,23 @@ const fs::path spy = fs::path(MTF_SHARED_DATA_DIR) / "spy_1d.csv";
 
 /// 5-minute stock bars in a 13:30-19:55 UTC session (78 bars) on `sessions` weekdays from
 /// Monday 2024-01-01, skipping one holiday a month (the 10th weekday), a half day ending at
-/// 17:55 every 20th weekday, and (when `hole`) 10 bars missing from the session of weekday 30.
-std::vector<candle> stock_5m(int sessions, bool hole) {
+/// 17:55 every 20th weekday, and, on the first `holed_sessions` full sessions from weekday 30
+/// on, the 60 bars from 14:20 to 19:15 missing (a hole inside the session: a real gap).
+std::vector<candle> stock_5m(int sessions, int holed_sessions) {
   std::vector<candle> out;
   std::uint64_t state = 12345;
   double price = 400.0;
   const std::int64_t monday = 1'704'067'200;
-  int weekday_index = 0;
+  int weekday_index = 0, holed_done = 0;
   for (std::int64_t d = 0; weekday_index < sessions; ++d) {
     if ((d % 7) >= 5) continue;  // Saturday, Sunday
     ++weekday_index;
     if (weekday_index % 21 == 10) continue;                  // a holiday: no bar at all
     const int last_bar = weekday_index % 20 == 0 ? 54 : 77;  // half day ends at 17:55
+    const bool holed = last_bar == 77 && weekday_index >= 30 && holed_done < holed_sessions;
+    holed_done += holed ? 1 : 0;
     for (int k = 0; k <= last_bar; ++k) {
-      if (hole && weekday_index == 30 && k >= 20 && k < 30) continue;
+      if (holed && k >= 10 && k < 70) continue;
       state = state * 6364136223846793005ull + 1442695040888963407ull;
       const double r = (static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5) * 0.004;
       const double open = price;
@@ -77,8 +80,8 @@ TEST_CASE("intraday stock bars pass intake with --calendar equities; a hole in a
   const auto bin = fast_binary("retrain_5m_fast");
   const auto clean = dir / "stock_5m.csv";
   const auto holed = dir / "stock_5m_hole.csv";
-  write_candles(clean, stock_5m(360, false));
-  write_candles(holed, stock_5m(360, true));
+  write_candles(clean, stock_5m(360, 0));
+  write_candles(holed, stock_5m(360, 30));
 
   const auto crypto =
       run(bin, {"features", "--data", clean.string(), "--out", "f.csv"}, dir.path());
@@ -92,14 +95,16 @@ TEST_CASE("intraday stock bars pass intake with --calendar equities; a hole in a
   CHECK(equities.exit_code == 0);
   CHECK(fs::exists(dir / "f.csv"));
 
-  // The same file with 10 bars missing inside one session: a real gap, reported with its size
-  // (a warning: 10 of about 26,000 bars is far below the 5% threshold).
-  const auto hole = run(bin,
-                        {"--data", holed.string(), "--out", "models", "--report-only", "--calendar",
-                         "equities", "--threads", "1"},
-                        dir.path());
-  INFO("hole stdout:\n" << hole.out << "\nstderr:\n" << hole.err);
-  CHECK(hole.out.find("gaps 10") != std::string::npos);
+  // 30 sessions with a 60-bar hole inside: 1,800 of 26,363 expected bars (343 sessions of 78
+  // bars, 17 half days 23 bars short) are missing, 6.83% > max_gap_share 5%; the 17 holidays
+  // and the half days still do not count. (24,563 bars are also below min_bars 25,000.)
+  const auto hole =
+      run(bin, {"features", "--data", holed.string(), "--out", "h.csv", "--calendar", "equities"},
+          dir.path());
+  INFO("hole stderr:\n" << hole.err);
+  CHECK(hole.exit_code == 2);
+  CHECK(hole.err.find("missing bars are 6.83% of expected bars") != std::string::npos);
+  CHECK(hole.err.find("only 24563 5m bars") != std::string::npos);
 }
 
 TEST_CASE("an unknown --calendar is a usage error before any work", "[apps][e2e]") {

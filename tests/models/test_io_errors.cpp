@@ -93,7 +93,8 @@ TEST_CASE("a stack.json naming a model file outside its directory is refused", "
   fs::create_directories(dir.path / "models");
   // A valid model one level up: the loader must not follow the manifest there.
   fs::copy_file(data_dir / "logistic_3.json", dir.path / "outside.json");
-  for (const std::string file : {"../outside.json", (dir.path / "outside.json").string()}) {
+  for (const std::string& file :
+       {std::string("../outside.json"), (dir.path / "outside.json").string()}) {
     std::ofstream(dir.path / "models" / "stack.json", std::ios::trunc)
         << R"({"format_version":1,"base_models":[{"kind":"logistic_regression","file":")" << file
         << R"(","scores":{"per_fold":[1.0]}}],"meta_model":null,"stack_scores":{"per_fold":[1]}})";
