@@ -13,12 +13,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "mtf/artifact/policy_dump.hpp"
 #include "mtf/core/errors.hpp"
+#include "mtf/core/printable.hpp"
 #include "mtf/intake/timestamp.hpp"
 #include "mtf/pipeline/commands.hpp"
 #include "mtf/pipeline/walkforward.hpp"
@@ -73,9 +75,14 @@ void add_common(CLI::App& cmd, mtf::pipeline::common_options& o, bool data_requi
   cmd.add_option("--threads", o.threads, "worker threads, 0 = all cores")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd.add_option("--calendar", o.calendar, "Sharpe annualisation calendar")
-      ->check(CLI::IsMember({"crypto", "equities"}))
-      ->capture_default_str();
+  // Parsed here into mtf::intake::calendar, so intake's gap check already follows it.
+  const std::map<std::string, mtf::intake::calendar> calendars{
+      {"crypto", mtf::intake::calendar::crypto}, {"equities", mtf::intake::calendar::equities}};
+  cmd.add_option("--calendar", o.calendar,
+                 "trading calendar: crypto (24/7, the default for train) or equities (weekdays, "
+                 "the session the data shows; holidays are not gaps); predict, evaluate and drift "
+                 "default to the model's")
+      ->transform(CLI::CheckedTransformer(calendars));
 }
 
 // xgboost's OpenMP workers spin-wait by default (OMP_WAIT_POLICY=ACTIVE). With the cores shared
@@ -108,8 +115,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1, 1);
   app.footer(
       "Exit codes: 0 success, 1 usage, 2 bad input data, 3 gates failed (nothing promoted),\n"
-      "4 I/O, lock or artifact error (or an unfinished walk-forward --collect), 5 drift says\n"
-      "retrain now.\n"
+      "4 I/O, lock or artifact error (also a model refused as stale or an unfinished\n"
+      "walk-forward --collect), 5 drift says retrain now, 70 internal error (a bug in mtf).\n"
       "With no arguments: trains on the bundled sample data into ./models.");
 
   mtf::pipeline::train_options train;
@@ -158,6 +165,8 @@ int main(int argc, char** argv) {
   predict_cmd->add_option("--models", predict.models, "artifact directory")->capture_default_str();
   predict_cmd->add_option("--last", predict.last, "only the newest N bars")
       ->check(CLI::PositiveNumber);
+  predict_cmd->add_flag("--allow-stale", predict.allow_stale,
+                        "score even with a model older than the policy's max_model_age");
   auto* evaluate_cmd =
       app.add_subcommand("evaluate", "gates and backtest of the promoted model on other data");
   add_common(*evaluate_cmd, evaluate, true);
@@ -202,11 +211,16 @@ int main(int argc, char** argv) {
     if (*drift_cmd) return mtf::pipeline::run_drift<policy>(drift);
     if (*walkforward_cmd) return mtf::pipeline::run_walkforward<policy>(walkforward);
     return mtf::pipeline::run_train<policy>(train);
+  } catch (const mtf::programming_error& e) {
+    std::cerr << binary_name
+              << ": internal error (a bug in mtf, please report it): " << mtf::printable(e.what())
+              << "\n";
+    return static_cast<int>(e.code());
   } catch (const mtf::error& e) {
-    std::cerr << binary_name << ": error: " << e.what() << "\n";
+    std::cerr << binary_name << ": error: " << mtf::printable(e.what()) << "\n";
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    std::cerr << binary_name << ": internal error: " << e.what() << "\n";
+    std::cerr << binary_name << ": internal error: " << mtf::printable(e.what()) << "\n";
     return static_cast<int>(mtf::exit_code::artifact);
   }
 }

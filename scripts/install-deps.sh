@@ -20,6 +20,7 @@ packages=(
   nlohmann-json3-dev                  # artifacts and reports
   clang-format
   python3                             # scripts/mtf-fleet (standard library only) and its tests
+  clang-14 libclang-rt-14-dev         # libFuzzer + sanitizer runtimes for tests/fuzz (--preset fuzz)
 )
 for arg in "$@"; do
   case "$arg" in

@@ -59,6 +59,7 @@ struct tf_24h {
   static constexpr gates::trade_gate trade_gate{.conf_min = 0.70, .alpha_min = 0.10};  // plan
   static constexpr gates::confidence_tiers tiers{};      // plan: 0.60 / 0.65 / 0.80
   static constexpr intake::quality_spec data_quality{};  // 5% gaps, 50% jumps (SPEC §4.2)
+  static constexpr std::chrono::days max_model_age{60};  // plan: monthly retrain, one may be missed
   static constexpr backtest::cost_spec costs{};          // 5 bps fee + 1 bps slippage per side
 };
 

@@ -64,6 +64,7 @@ struct tf_5m {
   static constexpr gates::trade_gate trade_gate{.conf_min = 0.60, .alpha_min = 0.10};  // plan
   static constexpr gates::confidence_tiers tiers{};      // plan: 0.60 / 0.65 / 0.80
   static constexpr intake::quality_spec data_quality{};  // 5% gaps, 50% jumps (SPEC §4.2)
+  static constexpr std::chrono::days max_model_age{7};   // plan: retrained weekly (seed 002)
   static constexpr backtest::cost_spec costs{};          // 5 bps fee + 1 bps slippage per side
 };
 

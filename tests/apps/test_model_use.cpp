@@ -296,3 +296,109 @@ TEST_CASE(
   CHECK(names_vol);
   CHECK(loud.at("psi").at("realized_vol_20").get<double>() > 0.25);
 }
+
+namespace {
+/// The bundled hours moved `days` later: the same market, scored long after the model's data.
+fs::path shifted_hours(const temp_dir& dir, int days) {
+  auto candles = read_candles(bundled_1h());
+  for (auto& c : candles)
+    c.time += static_cast<std::int64_t>(days) * 86'400;
+  const auto file = dir / ("later_by_" + std::to_string(days) + "_days.csv");
+  write_candles(file, candles);
+  return file;
+}
+}  // namespace
+
+TEST_CASE("predict refuses a model older than max_model_age with exit 4 naming its age",
+          "[apps][e2e][age]") {
+  // The model's data ends 2026-04-30 (its last daily bar opens then); 24h allows 60 days.
+  temp_dir dir("stale");
+  const auto later = shifted_hours(dir, 75);
+  const auto bin = fast_binary("retrain_24h_fast");
+  const auto refused =
+      run(bin, {"predict", "--models", promoted_24h_fast().string(), "--data", later.string()},
+          dir.path());
+  INFO("stdout:\n" << refused.out << "\nstderr:\n" << refused.err);
+  CHECK(refused.exit_code == 4);
+  CHECK(refused.out.empty());  // nothing scored
+  CHECK(refused.err.find("data through 2026-04-30T00:00:00Z is 75.0 days old at the bar "
+                         "2026-07-14T00:00:00Z, more than max_model_age 60.0 days") !=
+        std::string::npos);
+  CHECK(refused.err.find("--allow-stale") != std::string::npos);
+
+  const auto allowed = run(bin,
+                           {"predict", "--models", promoted_24h_fast().string(), "--data",
+                            later.string(), "--last", "2", "--allow-stale"},
+                           dir.path());
+  INFO("allowed stdout:\n" << allowed.out << "\nstderr:\n" << allowed.err);
+  CHECK(allowed.exit_code == 0);
+  CHECK(lines_of(allowed.out).size() == 2);
+  CHECK(allowed.err.find("WARNING: --allow-stale") != std::string::npos);
+
+  // 59 days later the model is still young enough.
+  const auto fresh = run(bin,
+                         {"predict", "--models", promoted_24h_fast().string(), "--data",
+                          shifted_hours(dir, 59).string(), "--last", "1"},
+                         dir.path());
+  INFO("fresh stderr:\n" << fresh.err);
+  CHECK(fresh.exit_code == 0);
+  CHECK(lines_of(fresh.out).size() == 1);
+}
+
+TEST_CASE("drift reports the model's age and says RETRAIN NOW once it is stale",
+          "[apps][e2e][age]") {
+  temp_dir dir("drift-age");
+  const auto bin = fast_binary("retrain_24h_fast");
+  const auto same = run(bin,
+                        {"drift", "--models", promoted_24h_fast().string(), "--data",
+                         bundled_1h().string(), "--json"},
+                        dir.path());
+  INFO("same stdout:\n" << same.out << "\nstderr:\n" << same.err);
+  REQUIRE(same.exit_code == 0);
+  const auto young = nlohmann::json::parse(same.out);
+  CHECK(young.at("model_age_days") == 0.0);
+  CHECK(young.at("max_model_age_days") == 60.0);
+  CHECK(young.at("model_stale") == false);
+  CHECK(young.at("trained_through") == "2026-04-30T00:00:00Z");
+
+  const auto old = run(bin,
+                       {"drift", "--models", promoted_24h_fast().string(), "--data",
+                        shifted_hours(dir, 75).string(), "--json"},
+                       dir.path());
+  INFO("old stdout:\n" << old.out << "\nstderr:\n" << old.err);
+  CHECK(old.exit_code == 5);
+  const auto stale = nlohmann::json::parse(old.out);
+  CHECK(stale.at("model_age_days") == 75.0);
+  CHECK(stale.at("model_stale") == true);
+  CHECK(stale.at("verdict") == "RETRAIN NOW");
+  bool names_age = false;
+  for (const auto& reason : stale.at("reasons"))
+    names_age = names_age || reason.get<std::string>().find("75.0 days old") != std::string::npos;
+  CHECK(names_age);
+
+  const auto text =
+      run(bin, {"drift", "--models", promoted_24h_fast().string(), "--data", bundled_1h().string()},
+          dir.path());
+  CHECK(text.out.find("model age 0.0 days (data through 2026-04-30T00:00:00Z") !=
+        std::string::npos);
+}
+
+TEST_CASE("a LATEST.json pointing out of its tree is refused with exit 4", "[apps][e2e]") {
+  temp_dir dir("latest-escape");
+  const auto out = copy_of_promoted(dir);
+  // A complete model outside the tree: the copy's run, moved next to the models directory.
+  auto latest = read_json(out / "24h" / "LATEST.json");
+  const std::string id = latest.at("run_id");
+  fs::create_directories(dir / "elsewhere");
+  fs::rename(out / "24h" / "runs" / id, dir / "elsewhere" / id);
+  latest["path"] = "../../elsewhere/" + id;
+  write_text(out / "24h" / "LATEST.json", latest.dump(2));
+  const auto r =
+      run(fast_binary("retrain_24h_fast"),
+          {"predict", "--models", out.string(), "--data", bundled_1h().string(), "--last", "1"},
+          dir.path());
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("points outside its tree") != std::string::npos);
+}

@@ -334,17 +334,28 @@ TEST_CASE("a flat stretch after a volatile one gives exactly zero deviation", "[
   }
 }
 
-TEST_CASE("indicators reject bad windows and bad input with a data_error naming them",
+TEST_CASE("indicators reject bad windows with a programming_error (exit 70), not a data_error",
+          "[indicators][errors]") {
+  const std::vector<double> x{1, 2, 3};
+  CHECK_THROWS_MATCHES(mtf::sma(x, 0), mtf::programming_error,
+                       Catch::Matchers::Message("sma: argument 'n': window must be at "
+                                                "least 1, got 0"));
+  CHECK_THROWS_AS(mtf::ema(x, -3), mtf::programming_error);
+  CHECK_THROWS_AS(mtf::realized_vol(x, 1), mtf::programming_error);
+  CHECK_THROWS_AS(mtf::macd(x, 26, 12, 9), mtf::programming_error);
+  CHECK_THROWS_AS(mtf::bollinger(x, 2, 0.0), mtf::programming_error);
+  try {
+    (void)mtf::sma(x, 0);
+  } catch (const mtf::error& e) {
+    CHECK(e.code() == mtf::exit_code::internal);
+    CHECK(static_cast<int>(e.code()) == 70);
+  }
+}
+
+TEST_CASE("indicators reject bad input with a data_error naming the argument",
           "[indicators][errors]") {
   const std::vector<double> x{1, 2, 3};
   const std::vector<double> short_x{1, 2};
-  CHECK_THROWS_MATCHES(mtf::sma(x, 0), mtf::data_error,
-                       Catch::Matchers::Message("sma: field 'n': window must be at "
-                                                "least 1, got 0"));
-  CHECK_THROWS_AS(mtf::ema(x, -3), mtf::data_error);
-  CHECK_THROWS_AS(mtf::realized_vol(x, 1), mtf::data_error);
-  CHECK_THROWS_AS(mtf::macd(x, 26, 12, 9), mtf::data_error);
-  CHECK_THROWS_AS(mtf::bollinger(x, 2, 0.0), mtf::data_error);
   CHECK_THROWS_WITH(mtf::atr(short_x, x, x, 2), Contains("high") && Contains("length 2"));
   CHECK_THROWS_WITH(mtf::cmf(x, x, x, short_x, 2), Contains("volume"));
   const std::vector<double> with_nan{1, na, 3};

@@ -240,9 +240,9 @@ TEST_CASE("streaming features check only the fields their features read", "[feat
 TEST_CASE("streaming features reject the windows the batch features reject",
           "[features][streaming]") {
   CHECK_THROWS_AS(make_streaming_features(boost::hana::make_tuple(mtf::feature::sma_ratio{0})),
-                  mtf::data_error);
+                  mtf::programming_error);
   CHECK_THROWS_AS(make_streaming_features(boost::hana::make_tuple(mtf::feature::realized_vol{1})),
-                  mtf::data_error);
+                  mtf::programming_error);
   CHECK_THROWS_WITH(
       make_streaming_features(boost::hana::make_tuple(mtf::feature::macd_histogram{26, 12, 9})),
       Catch::Contains("fast window must be shorter"));

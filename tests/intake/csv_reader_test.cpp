@@ -251,3 +251,32 @@ TEST_CASE("corrupted and truncated files either read or throw data_error, never 
   }
   CHECK(rejected > 1000);
 }
+
+TEST_CASE("error messages escape the non-printable bytes of the input", "[intake][csv]") {
+  // An ANSI escape sequence and a bell inside a price, and binary garbage in the header.
+  const std::string bad_price =
+      "timestamp,open,high,low,close,volume\n2024-01-05T00:00:00Z,1,2,0.5,\x1b[2J\x07"
+      "1.5,10\n";
+  const std::string binary_header = std::string("\x7f\x45LF\x02\x01\x01\0\0\0", 10) + "\n1,2\n";
+  for (const auto& text : {bad_price, binary_header}) {
+    try {
+      (void)read_csv_text(text, "hostile.csv");
+      FAIL("a hostile file was accepted");
+    } catch (const mtf::data_error& e) {
+      const std::string message = e.what();
+      INFO(message);
+      for (const char c : message) {
+        const auto byte = static_cast<unsigned char>(c);
+        CHECK((byte >= 0x20 && byte != 0x7f));
+      }
+      CHECK(message.find("hostile.csv") != std::string::npos);
+    }
+  }
+  try {
+    (void)read_csv_text(bad_price, "hostile.csv");
+  } catch (const mtf::data_error& e) {
+    CHECK(std::string(e.what()).find("'\\x1b[2J\\x071.5'") != std::string::npos);
+    CHECK(e.field() == "close");
+    CHECK(e.line() == 2);
+  }
+}

@@ -1,4 +1,5 @@
 // Series-level quality checks on hand-built series whose counts are worked out in comments.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
@@ -164,45 +165,136 @@ TEST_CASE("days of the week count from Thursday 1970-01-01", "[intake][quality]"
   CHECK(weekday_from_days(19728) == 5);  // 2024-01-06, Saturday
 }
 
-TEST_CASE("the weekdays calendar does not count weekends as gaps, holidays still count",
-          "[intake][quality]") {
-  // Daily bars on Mon 1 .. Fri 5, Mon 8, Wed 10, Thu 11 January 2024: Tuesday 9 is missing.
+TEST_CASE("weekdays between two days are counted in constant time", "[intake][quality]") {
+  const std::int64_t monday = 19723;  // 2024-01-01
+  CHECK(weekdays_between(monday, monday + 1) == 0);
+  CHECK(weekdays_between(monday, monday + 7) == 4);       // Tue..Fri; Sat, Sun are not weekdays
+  CHECK(weekdays_between(monday + 4, monday + 7) == 0);   // Friday to Monday: a weekend
+  CHECK(weekdays_between(monday, monday + 15) == 10);     // two whole weeks
+  CHECK(weekdays_between(monday + 5, monday + 12) == 5);  // Saturday to Saturday
+  CHECK(weekdays_between(monday, monday) == 0);
+  CHECK(weekdays_between(monday + 3, monday) == 0);
+  // Brute force over a year of pairs, against a day-by-day count.
+  for (std::int64_t a = monday; a < monday + 30; ++a)
+    for (std::int64_t b = a; b < a + 40; ++b) {
+      std::int64_t expected = 0;
+      for (std::int64_t d = a + 1; d < b; ++d)
+        expected += weekday_from_days(d) < 5 ? 1 : 0;
+      INFO("days " << a << " .. " << b);
+      CHECK(weekdays_between(a, b) == expected);
+    }
+}
+
+TEST_CASE("equities daily bars: weekends and exchange holidays are not gaps", "[intake][quality]") {
+  // Daily bars on Mon 1 .. Fri 5, Mon 8, Wed 10, Thu 11 January 2024: Tuesday 9 has no bar at
+  // all, so it is an exchange holiday (SPEC §4.2), like the weekend of 6-7 January.
   mtf::bar_series daily;
   daily.bar_seconds = 86400;
   for (int day : {1, 2, 3, 4, 5, 8, 10, 11})
     daily.push_back(t0 + (day - 1) * 86400, 1, 1, 1, 1, 1);
-  const auto continuous = measure_quality(daily, permissive(), 0);
-  CHECK(continuous.missing_bars == 3);  // Sat 6, Sun 7, Tue 9
-  CHECK(continuous.expected_bars == 11);
-  CHECK(continuous.gap_count == 2);
-  const auto weekdays = measure_quality(daily, permissive(), 0, session_calendar::weekdays);
-  CHECK(weekdays.missing_bars == 1);  // Tue 9 only
-  CHECK(weekdays.expected_bars == 9);
-  CHECK(weekdays.gap_count == 1);
-  CHECK(weekdays.largest_gap_after == t0 + 7 * 86400);  // Mon 8
+  const auto crypto = measure_quality(daily, permissive(), 0);
+  CHECK(crypto.missing_bars == 3);  // Sat 6, Sun 7, Tue 9
+  CHECK(crypto.expected_bars == 11);
+  const auto equities = measure_quality(daily, permissive(), 0, calendar::equities);
+  CHECK(equities.missing_bars == 0);
+  CHECK(equities.expected_bars == 8);
+  CHECK(equities.gap_count == 0);
+  CHECK(equities.warnings.empty());
+}
 
-  // Hourly bars Fri 5 Jan 22:00, 23:00, then Mon 8 Jan 00:00 and 02:00 (01:00 missing).
-  mtf::bar_series hourly;
-  hourly.bar_seconds = hour;
-  const std::int64_t friday = t0 + 4 * 86400;
-  for (std::int64_t t :
-       {friday + 22 * hour, friday + 23 * hour, friday + 72 * hour, friday + 74 * hour})
-    hourly.push_back(t, 1, 1, 1, 1, 1);
-  CHECK(measure_quality(hourly, permissive(), 0).missing_bars == 48 + 1);
-  CHECK(measure_quality(hourly, permissive(), 0, session_calendar::weekdays).missing_bars == 1);
+TEST_CASE("equities daily bars: more than five weekdays without a bar are a real gap",
+          "[intake][quality]") {
+  const auto series = [](std::initializer_list<int> days) {
+    mtf::bar_series s;
+    s.bar_seconds = 86400;
+    for (int day : days)
+      s.push_back(t0 + (day - 1) * 86400, 1, 1, 1, 1, 1);
+    return s;
+  };
+  // Mon 1 -> Tue 9 January: Tue 2 .. Fri 5 and Mon 8 are 5 weekdays, the longest closure allowed
+  // (the September 2001 closure lasted 4): holidays, nothing missing.
+  CHECK(measure_quality(series({1, 9}), permissive(), 0, calendar::equities).missing_bars == 0);
+  // Mon 1 -> Wed 10: 6 weekdays without a bar is a hole in the data: all 6 are missing.
+  const auto six = measure_quality(series({1, 10}), permissive(), 0, calendar::equities);
+  CHECK(six.missing_bars == 6);
+  CHECK(six.gap_count == 1);
+  CHECK(six.largest_gap_after == t0);
+  // Mon 1 -> Mon 15: 9 weekdays missing (Tue 2 .. Fri 12), the weekends in between are not.
+  const auto two_weeks =
+      measure_quality(series({1, 15, 16}), quality_spec{}, 0, calendar::equities);
+  CHECK(two_weeks.missing_bars == 9);
+  CHECK(two_weeks.expected_bars == 12);
+  CHECK(two_weeks.gap_share == Approx(9.0 / 12.0));
+  CHECK_FALSE(two_weeks.passed());  // 75% missing is fatal above max_gap_share 5%
+}
+
+namespace {
+/// 30-minute bars of one UTC day from `first` to `last` (HH*60+MM), skipping `holes`.
+void add_session(mtf::bar_series& s, int day, int first, int last, std::vector<int> holes = {}) {
+  for (int m = first; m <= last; m += 30) {
+    if (std::find(holes.begin(), holes.end(), m) != holes.end()) continue;
+    s.push_back(t0 + (day - 1) * 86400 + m * 60, 1, 1, 1, 1, 1);
+  }
+}
+}  // namespace
+
+TEST_CASE(
+    "equities intraday bars: nights, weekends, half days and holidays are not gaps, a hole "
+    "inside a session is",
+    "[intake][quality]") {
+  // 30m bars in the session the data shows, 14:30-20:30 UTC (13 bars a day):
+  // Fri 5 Jan full; Mon 8 a half day ending 17:30 (7 bars); Tue 9 without 16:00 and 16:30 (a
+  // real gap of 2 bars); Wed 10 a holiday (no bar); Thu 11 full.
+  mtf::bar_series s;
+  s.bar_seconds = 1800;
+  add_session(s, 5, 870, 1230);
+  add_session(s, 8, 870, 1050);
+  add_session(s, 9, 870, 1230, {960, 990});
+  add_session(s, 11, 870, 1230);
+  REQUIRE(s.size() == 13 + 7 + 11 + 13);
+  CHECK(typical_session_bars(s, calendar::equities) == 13);  // median of 13, 7, 11, 13
+  const auto equities = measure_quality(s, permissive(), 0, calendar::equities);
+  CHECK(equities.missing_bars == 2);
+  CHECK(equities.gap_count == 1);
+  CHECK(equities.largest_gap_bars == 2);
+  CHECK(equities.largest_gap_after == t0 + 8 * 86400 + 930 * 60);  // Tue 9 15:30
+  CHECK(equities.expected_bars == s.size() + 2);
+  CHECK(equities.passed());
+  // Under crypto every half hour from Fri 14:30 to Thu 20:30 is expected.
+  const auto crypto = measure_quality(s, permissive(), 0);
+  CHECK(crypto.expected_bars == (6 * 86400 + 6 * 3600) / 1800 + 1);
+  CHECK(crypto.missing_bars == crypto.expected_bars - s.size());
+}
+
+TEST_CASE("equities intraday bars: two missing weeks count a typical session per weekday",
+          "[intake][quality]") {
+  mtf::bar_series s;
+  s.bar_seconds = 1800;
+  add_session(s, 5, 870, 1230);   // Fri 5 Jan
+  add_session(s, 22, 870, 1230);  // Mon 22 Jan: 10 weekdays (8-12, 15-19) without a bar between
+  add_session(s, 23, 870, 1230);
+  const auto q = measure_quality(s, quality_spec{}, 0, calendar::equities);
+  CHECK(q.missing_bars == 10 * 13);
+  CHECK(q.gap_count == 1);
+  CHECK_FALSE(q.passed());
 }
 
 TEST_CASE("missing slots are counted per calendar from the bar grid of the earlier bar",
           "[intake][quality]") {
-  using enum session_calendar;
-  CHECK(missing_slots(0, 3600, 3600, continuous) == 0);
-  CHECK(missing_slots(0, 4 * 3600, 3600, continuous) == 3);
-  CHECK(missing_slots(0, 5400, 3600, continuous) == 0);  // 1.5 bars: off grid, none missing
-  // Thursday 1970-01-01 00:00 to Tuesday 1970-01-06 00:00 in daily bars: Fri 2, Sat 3, Sun 4,
-  // Mon 5 are the slots between; two are weekdays.
-  CHECK(missing_slots(0, 5 * 86400, 86400, continuous) == 4);
-  CHECK(missing_slots(0, 5 * 86400, 86400, weekdays) == 2);
-  // 5m bars from Friday 23:55 to Monday 00:05: only Monday 00:00 is a weekday slot.
+  using enum calendar;
+  CHECK(missing_slots(0, 3600, 3600, crypto) == 0);
+  CHECK(missing_slots(0, 4 * 3600, 3600, crypto) == 3);
+  CHECK(missing_slots(0, 5400, 3600, crypto) == 0);  // 1.5 bars: off grid, none missing
+  // Thursday 1970-01-01 to Tuesday 1970-01-06 in daily bars: Fri 2, Sat 3, Sun 4, Mon 5 are the
+  // slots between; under equities Fri 2 and Mon 5 are a two-day closure, not missing.
+  CHECK(missing_slots(0, 5 * 86400, 86400, crypto) == 4);
+  CHECK(missing_slots(0, 5 * 86400, 86400, equities) == 0);
+  // 5m bars from Friday 23:55 to Monday 00:05: a weekend under equities.
   const std::int64_t friday_2355 = t0 + 4 * 86400 + 23 * hour + 55 * 60;
-  CHECK(missing_slots(friday_2355, friday_2355 + 2 * 86400 + 600, 300, weekdays) == 1);
+  CHECK(missing_slots(friday_2355, friday_2355 + 2 * 86400 + 600, 300, equities) == 0);
+  // Same day, 10:00 -> 10:20 in 5m bars: 10:05, 10:10, 10:15 are missing in both calendars.
+  CHECK(missing_slots(t0 + 10 * hour, t0 + 10 * hour + 1200, 300, equities) == 3);
+  CHECK(missing_slots(t0 + 10 * hour, t0 + 10 * hour + 1200, 300, crypto) == 3);
+  // Weekly bars are counted on their grid under either calendar.
+  CHECK(missing_slots(0, 21 * 86400, 7 * 86400, equities) == 2);
 }

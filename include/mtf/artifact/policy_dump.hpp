@@ -154,6 +154,10 @@ std::vector<std::pair<std::string, std::string>> policy_rows() {
       num(P::trade_gate.conf_min) + " / " + num(P::trade_gate.alpha_min));
   add("confidence tiers",
       num(P::tiers.low) + " / " + num(P::tiers.medium) + " / " + num(P::tiers.high));
+  add("max model age (days)",
+      num(static_cast<double>(
+              std::chrono::duration_cast<std::chrono::seconds>(P::max_model_age).count()) /
+          86400.0));
   add("data quality: max gap share / jump / max jump share / max zero-volume share",
       num(P::data_quality.max_gap_share) + " / " + num(P::data_quality.jump_threshold) + " / " +
           num(P::data_quality.max_jump_share) + " / " + num(P::data_quality.max_zero_volume_share));

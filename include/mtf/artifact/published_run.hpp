@@ -15,6 +15,7 @@
 
 #include "mtf/artifact/content_hash.hpp"
 #include "mtf/artifact/posix_file.hpp"
+#include "mtf/artifact/run_id.hpp"
 #include "mtf/artifact/run_lock.hpp"
 #include "mtf/core/errors.hpp"
 
@@ -48,6 +49,25 @@ inline run_status parse_status(std::string_view text, const std::filesystem::pat
   if (text == "rejected") return run_status::rejected;
   throw artifact_error("'" + path.string() + "' holds '" + std::string(text) +
                        "', expected 'promoted' or 'rejected'");
+}
+
+/// True when `path` resolves (all symlinks followed) to a location inside `root` (resolved too).
+inline bool resolves_inside(const std::filesystem::path& path, const std::filesystem::path& root) {
+  std::error_code ec;
+  const auto real_root = std::filesystem::weakly_canonical(root, ec);
+  if (ec) return false;
+  const auto real = std::filesystem::weakly_canonical(path, ec);
+  if (ec) return false;
+  const auto relative = real.lexically_relative(real_root);
+  return !relative.empty() && *relative.begin() != ".." && relative.is_relative();
+}
+
+/// A manifest entry's path: relative, normalised, without "." or ".." components.
+inline bool plain_relative(const std::filesystem::path& p) {
+  if (p.empty() || !p.is_relative() || p.lexically_normal() != p) return false;
+  for (const auto& part : p)
+    if (part == "." || part == ".." || part.empty()) return false;
+  return true;
 }
 
 inline bool exists_no_throw(const std::filesystem::path& path) {
@@ -93,7 +113,14 @@ inline run_status verify_run(const std::filesystem::path& run_dir) {
       throw artifact_error("'" + manifest_path.string() +
                            "' has a malformed file entry: " + entry.dump());
     }
-    const fs::path file = run_dir / entry["path"].get<std::string>();
+    const fs::path listed = entry["path"].get<std::string>();
+    const fs::path file = run_dir / listed;
+    // A tampered manifest must not make the reader hash (or a loader open) files outside the run.
+    if (!published_run_detail::plain_relative(listed) ||
+        !published_run_detail::resolves_inside(file, run_dir)) {
+      throw artifact_error("'" + manifest_path.string() + "' lists " + entry["path"].dump() +
+                           ", which is not a file inside the run directory");
+    }
     if (!fs::is_regular_file(file, ec)) {
       throw artifact_error("run '" + run_dir.string() + "' is incomplete: '" + file.string() +
                            "' is missing");
@@ -110,8 +137,11 @@ inline run_status verify_run(const std::filesystem::path& run_dir) {
 
 /// Reads `<out>/<tf>/LATEST.json`. Returns nullopt when there is none (nothing promoted yet).
 /// Throws artifact_error when it does not parse, lacks "run_id"/"path", names another
-/// timeframe, or names a run directory that is missing or incomplete (verify_run). The
-/// returned JSON carries every field the writer put in, including extra ones.
+/// timeframe, or names a run directory that is missing or incomplete (verify_run). LATEST.json
+/// is trusted only inside its own tree (SPEC §9): "path" must be exactly "runs/<run_id>" and that
+/// directory must resolve, through any symlinks, to `runs/<run_id>` of the same `<out>/<tf>/`
+/// (an absolute path, "..", or a symlink leaving the tree is refused). The returned JSON carries
+/// every field the writer put in, including extra ones.
 [[nodiscard]] inline std::optional<nlohmann::json> read_latest(const std::filesystem::path& out_dir,
                                                                std::string_view timeframe) {
   namespace fs = std::filesystem;
@@ -134,8 +164,30 @@ inline run_status verify_run(const std::filesystem::path& run_dir) {
                          (latest.contains("timeframe") ? latest["timeframe"].dump() : "(none)") +
                          ", not " + std::string(timeframe));
   }
-  fs::path run_dir = latest["path"].get<std::string>();
-  if (run_dir.is_relative()) run_dir = timeframe_dir / run_dir;
+  const std::string run_id = latest["run_id"].get<std::string>();
+  const std::string path = latest["path"].get<std::string>();
+  try {
+    check_run_id(run_id);
+  } catch (const artifact_error&) {
+    throw artifact_error("'" + latest_path.string() + "' names an invalid run id " +
+                         latest["run_id"].dump());
+  }
+  if (path != "runs/" + run_id) {
+    throw artifact_error("'" + latest_path.string() + "' points outside its tree: \"path\" is " +
+                         latest["path"].dump() + ", it must be \"runs/" + run_id + "\" inside " +
+                         timeframe_dir.string());
+  }
+  const fs::path run_dir = timeframe_dir / "runs" / run_id;
+  {
+    std::error_code ec;
+    const auto real = fs::weakly_canonical(run_dir, ec);
+    const auto expected = fs::weakly_canonical(timeframe_dir, ec) / "runs" / run_id;
+    if (ec || real != expected) {
+      throw artifact_error("'" + latest_path.string() +
+                           "' points outside its tree: " + run_dir.string() + " resolves to " +
+                           real.string() + " (a symlink); a run must live in " + expected.string());
+    }
+  }
   try {
     verify_run(run_dir);
   } catch (const artifact_error& e) {
@@ -151,9 +203,7 @@ inline run_status verify_run(const std::filesystem::path& run_dir) {
     const std::filesystem::path& out_dir, std::string_view timeframe) {
   const auto latest = read_latest(out_dir, timeframe);
   if (!latest) return std::nullopt;
-  std::filesystem::path run_dir = (*latest)["path"].get<std::string>();
-  if (run_dir.is_relative()) run_dir = out_dir / std::string(timeframe) / run_dir;
-  return run_dir;
+  return out_dir / std::string(timeframe) / "runs" / (*latest)["run_id"].get<std::string>();
 }
 
 }  // namespace mtf::artifact

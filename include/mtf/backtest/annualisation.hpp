@@ -6,15 +6,14 @@
 #include <cstdint>
 #include <string>
 
+#include "mtf/intake/calendar.hpp"
 #include "mtf/validation/input_error.hpp"
 
 namespace mtf::backtest {
 
-/// Trading calendar of the instrument.
-enum class calendar {
-  crypto,    ///< trades 24/7: 365 days of 86,400 s
-  equities,  ///< 252 sessions of 6.5 h a year
-};
+/// Trading calendar of the instrument, the one intake checked the bars against: crypto trades
+/// 24/7 (365 days of 86,400 s), equities 252 sessions of 6.5 h a year.
+using calendar = intake::calendar;
 
 /// Seconds in one equities session (09:30-16:00).
 inline constexpr double equities_session_seconds = 6.5 * 3600.0;

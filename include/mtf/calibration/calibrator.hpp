@@ -101,7 +101,8 @@ class calibrator {
   /// malformed parameters.
   [[nodiscard]] static calibrator from_json(const nlohmann::json& j) {
     try {
-      if (j.at("format").get<std::string>() != "mtf.calibrator" || j.at("version").get<int>() != 1)
+      // Compared as JSON values: get<int>() of a float like 1e80 would be undefined behaviour.
+      if (j.at("format") != "mtf.calibrator" || j.at("version") != 1)
         throw artifact_error("calibrator: not an mtf.calibrator version 1 object");
       const auto& parameters = j.at("parameters");
       const double floor = j.at("probability_floor").get<double>();

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace mtf {
 
@@ -15,6 +16,10 @@ enum class exit_code : int {
   gates_failed = 3,   ///< candidate rejected, nothing promoted
   artifact = 4,       ///< I/O, lock or artifact error
   drift_retrain = 5,  ///< drift verdict RETRAIN NOW
+  /// A bug in the calling code, not in the data or the environment: a library function was
+  /// called with arguments its contract forbids (e.g. an indicator window of 0). 70 is
+  /// EX_SOFTWARE of <sysexits.h>, so a scheduler can tell "fix the code" from codes 1-5.
+  internal = 70,
 };
 
 /// Base of every mtf error: a message and the exit code the CLI returns for it.
@@ -65,6 +70,24 @@ class usage_error : public error {
 class artifact_error : public error {
  public:
   explicit artifact_error(const std::string& message) : error(exit_code::artifact, message) {}
+};
+
+/// A broken contract of a library function (exit 70): an argument no valid policy can produce,
+/// such as an indicator window below its minimum or a MACD whose fast window is not shorter than
+/// its slow one. Names the function and the argument, as `sma: argument 'n': message`. Not a
+/// data_error: no input file is at fault and no change of data fixes it.
+class programming_error : public error {
+ public:
+  programming_error(std::string function, std::string argument, const std::string& message)
+      : error(exit_code::internal, function + ": argument '" + argument + "': " + message),
+        function_(std::move(function)),
+        argument_(std::move(argument)) {}
+  [[nodiscard]] const std::string& function() const noexcept { return function_; }
+  [[nodiscard]] const std::string& argument() const noexcept { return argument_; }
+
+ private:
+  std::string function_;
+  std::string argument_;
 };
 
 /// The training data cannot produce a deployable model (e.g. a class missing from the labels);

@@ -12,9 +12,10 @@
 ///   only CCI's mean absolute deviation is O(n*w), as in TA-Lib.
 /// * Degenerate denominators (zero range, zero deviation, zero volume) give a documented
 ///   neutral value after warm-up, never inf or NaN.
-/// * Bad input throws mtf::data_error naming the indicator and the argument: a window below its
-///   minimum, spans of different lengths, a non-finite value, a negative volume, or (for the
-///   ratio/log-based ones) a non-positive price.
+/// * A window below its minimum (or a MACD fast window not below its slow one, a band width
+///   k <= 0) throws mtf::programming_error naming the indicator and the argument. Bad input
+///   throws mtf::data_error naming the indicator and the argument: spans of different lengths, a
+///   non-finite value, a negative volume, or (for the ratio/log-based ones) a non-positive price.
 
 #include <algorithm>
 #include <cmath>
@@ -42,11 +43,20 @@ inline constexpr double nan = rolling::warm_up_nan;
   throw data_error(std::string(where), 0, std::string(field), message);
 }
 
-/// Checks that a window argument is at least `minimum`; returns it as a size.
+/// Throws programming_error(where, argument, message): a broken call contract (a bad window or
+/// band width), not bad data. Out of line for the same -Wrestrict reason as `fail`.
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_argument(std::string_view where,
+                                                                 std::string_view argument,
+                                                                 const std::string& message) {
+  throw programming_error(std::string(where), std::string(argument), message);
+}
+
+/// Checks that a window argument is at least `minimum`; returns it as a size. A smaller window
+/// is a programming error (no valid policy has one), not bad data.
 inline std::size_t checked_window(std::string_view indicator, std::string_view argument, int window,
                                   int minimum = 1) {
   if (window < minimum) {
-    indicator_detail::fail(
+    indicator_detail::fail_argument(
         indicator, argument,
         "window must be at least " + std::to_string(minimum) + ", got " + std::to_string(window));
   }
@@ -242,7 +252,7 @@ struct bollinger_bands {
 inline bollinger_bands bollinger(std::span<const double> close, int n, double k = 2.0) {
   const auto w = indicator_detail::checked_window("bollinger", "n", n);
   if (!(k > 0.0) || !std::isfinite(k)) {
-    indicator_detail::fail("bollinger", "k", "band width k must be finite and positive");
+    indicator_detail::fail_argument("bollinger", "k", "band width k must be finite and positive");
   }
   indicator_detail::check_finite("bollinger", "close", close);
   const std::size_t size = close.size();
@@ -279,7 +289,7 @@ inline macd_lines macd(std::span<const double> close, int fast = 12, int slow = 
   const auto s = indicator_detail::checked_window("macd", "slow", slow);
   const auto g = indicator_detail::checked_window("macd", "signal", signal);
   if (f >= s)
-    indicator_detail::fail("macd", "fast", "fast window must be shorter than slow window");
+    indicator_detail::fail_argument("macd", "fast", "fast window must be shorter than slow window");
   indicator_detail::check_finite("macd", "close", close);
   const auto fast_ema = indicator_detail::smooth_from(close, 0, f, 2.0 / (double(f) + 1.0));
   const auto slow_ema = indicator_detail::smooth_from(close, 0, s, 2.0 / (double(s) + 1.0));

@@ -146,7 +146,7 @@ class bollinger_state {
   bollinger_state(int n, double k)
       : moments_(window("bollinger", "n", n)), inv_n_(1.0 / static_cast<double>(n)), k_(k) {
     if (!(k > 0.0) || !std::isfinite(k))
-      indicator_detail::fail("bollinger", "k", "band width k must be finite and positive");
+      indicator_detail::fail_argument("bollinger", "k", "band width k must be finite and positive");
   }
   /// Pushes a close; returns the window's moments (for the mean) and sets `half_width`.
   window_moments_value push(double close, double& half_width) noexcept {
@@ -213,7 +213,8 @@ class feature_state<feature::macd_histogram> {
     const auto sl = state_detail::window("macd", "slow", s.slow);
     const auto g = state_detail::window("macd", "signal", s.signal);
     if (f >= sl)
-      indicator_detail::fail("macd", "fast", "fast window must be shorter than slow window");
+      indicator_detail::fail_argument("macd", "fast",
+                                      "fast window must be shorter than slow window");
     return macd_state(f, sl, g);
   }
   macd_state macd_;
@@ -575,7 +576,7 @@ class streaming_features<boost::hana::tuple<Specs...>> {
   /// One feature row, column order of the feature list.
   using row = std::array<double, size>;
 
-  /// States for every spec; throws data_error for a bad window (as the batch features do).
+  /// States for every spec; throws programming_error for a bad window (as the batch features do).
   explicit streaming_features(const boost::hana::tuple<Specs...>& features)
       : states_(boost::hana::unpack(features,
                                     [](const auto&... spec) {

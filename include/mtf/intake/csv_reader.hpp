@@ -28,6 +28,7 @@
 #include "mtf/core/errors.hpp"
 #pragma GCC diagnostic pop
 
+#include "mtf/core/printable.hpp"
 #include "mtf/intake/bar_interval.hpp"
 #include "mtf/intake/bar_series.hpp"
 #include "mtf/intake/timestamp.hpp"
@@ -40,11 +41,12 @@ inline constexpr std::array<std::string_view, 6> csv_columns{"timestamp", "open"
 
 namespace csv_detail {
 
-/// Quotes offending text for a message, shortened so a binary file cannot flood the terminal.
+/// Quotes offending text for a message, shortened so a binary file cannot flood the terminal and
+/// with every non-printable byte escaped as \xHH (mtf::printable) so it cannot drive it either.
 inline std::string quote(std::string_view text) {
   constexpr std::size_t max_shown = 60;
   std::string out = "'";
-  out.append(text.substr(0, max_shown));
+  out.append(printable(text.substr(0, max_shown), false));
   if (text.size() > max_shown) out += "...";
   out += "'";
   return out;
@@ -273,7 +275,8 @@ inline bar_series read_csv(const std::filesystem::path& path, std::string symbol
   std::size_t got = 0;
   while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0)
     text.append(buffer, got);
-  if (std::ferror(file.get())) throw data_error(name, 0, "", "read error");
+  if (std::ferror(file.get()))
+    throw data_error(name, 0, "", std::string("read error: ") + std::strerror(errno));
   return read_csv_text(text, name, std::move(symbol));
 }
 

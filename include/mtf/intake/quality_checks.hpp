@@ -22,20 +22,26 @@
 
 #include "mtf/intake/bar_interval.hpp"
 #include "mtf/intake/bar_series.hpp"
+#include "mtf/intake/calendar.hpp"
 #include "mtf/intake/quality_spec.hpp"
 #include "mtf/intake/timestamp.hpp"
 
 namespace mtf::intake {
 
-/// Which bar slots a gap-free series has, for counting missing bars.
-enum class session_calendar {
-  continuous,  ///< every slot, around the clock and the week (crypto)
-  weekdays,    ///< only slots on Monday-Friday (UTC dates): weekends are not gaps (equities)
-};
-
 /// Day of the week of a day count since 1970-01-01 (a Thursday): 0 = Monday ... 6 = Sunday.
 constexpr unsigned weekday_from_days(std::int64_t days) noexcept {
   return static_cast<unsigned>(floor_mod(days + 3, 7));
+}
+
+/// Weekdays (Monday-Friday) strictly between the UTC days `from_day` and `to_day` (day counts
+/// since 1970-01-01); 0 when they are adjacent or out of order. O(1).
+constexpr std::int64_t weekdays_between(std::int64_t from_day, std::int64_t to_day) noexcept {
+  const std::int64_t days = to_day - from_day - 1;
+  if (days <= 0) return 0;
+  std::int64_t count = days / 7 * 5;
+  for (std::int64_t d = from_day + 1 + days / 7 * 7; d < to_day; ++d)
+    count += weekday_from_days(d) < 5 ? 1 : 0;
+  return count;
 }
 
 /// Counts and shares of the quality warnings of one series, plus readable warnings and the
@@ -43,7 +49,7 @@ constexpr unsigned weekday_from_days(std::int64_t days) noexcept {
 struct quality_report {
   std::size_t bars = 0;
   /// Bars a gap-free series would have between the first and last timestamp: bars +
-  /// missing_bars, which for a continuous calendar and on-grid bars is
+  /// missing_bars, which for the crypto calendar and on-grid bars is
   /// (last - first) / bar_seconds + 1.
   std::size_t expected_bars = 0;
   std::size_t missing_bars = 0;        ///< bars absent inside gaps
@@ -74,50 +80,74 @@ inline std::string count_of(std::size_t count, const std::string& noun) {
 }
 }  // namespace quality_detail
 
-/// Bar slots missing between consecutive bars at `previous` and `current`: the slots
-/// previous + k * bar for k = 1 .. floor(step / bar) - 1 (an off-grid step rounds down), on
-/// weekdays only for the weekdays calendar. Walks the gap day by day in that case, so the cost
-/// is bounded by the gap's length in days, not in bars.
+/// Bar slots missing between consecutive bars at `previous` and `current`.
+/// * crypto: the slots previous + k * bar for k = 1 .. floor(step / bar) - 1 (an off-grid step
+///   rounds down).
+/// * equities (SPEC §4.2), bars up to a day long: the same slots when both bars lie on one UTC
+///   day (a hole inside the session the data shows); across days nothing is missing -- the
+///   night, the weekend and a weekday without any bar (an exchange holiday) are not gaps --
+///   unless more than `equities_max_closure_weekdays` weekdays lie between the two days without
+///   a bar: that is a hole in the data, and each of those weekdays misses `session_bars` bars
+///   (1 for daily bars; the typical number of bars of a session for intraday bars). Bars longer
+///   than a day are counted like crypto.
 inline std::size_t missing_slots(std::int64_t previous, std::int64_t current, std::int64_t bar,
-                                 session_calendar calendar) {
+                                 calendar cal, std::size_t session_bars = 1) {
+  if (bar <= 0 || current <= previous) return 0;
   const std::int64_t slots = (current - previous) / bar - 1;
-  if (slots <= 0) return 0;
-  if (calendar == session_calendar::continuous) return static_cast<std::size_t>(slots);
-  const std::int64_t first_slot = previous + bar;
-  const std::int64_t last_slot = previous + slots * bar;
+  if (cal == calendar::crypto || bar > 86400)
+    return slots > 0 ? static_cast<std::size_t>(slots) : 0;
+  const std::int64_t day_before = floor_div(previous, 86400);
+  const std::int64_t day_after = floor_div(current, 86400);
+  if (day_before == day_after) return slots > 0 ? static_cast<std::size_t>(slots) : 0;
+  const std::int64_t closed = weekdays_between(day_before, day_after);
+  if (closed <= equities_max_closure_weekdays) return 0;
+  return static_cast<std::size_t>(closed) * session_bars;
+}
+
+/// Typical number of bars in one UTC day of `series` under `cal`: 1 for crypto or bars of a day
+/// or longer; for intraday equities the median count over the days that have bars (a half day
+/// or a day with a hole does not move it).
+inline std::size_t typical_session_bars(const bar_series& series, calendar cal) {
+  if (cal == calendar::crypto || series.bar_seconds >= 86400 || series.empty()) return 1;
+  std::vector<std::size_t> per_day;
+  std::int64_t day = floor_div(series.timestamp.front(), 86400);
   std::size_t count = 0;
-  for (std::int64_t day = floor_div(first_slot, 86400); day <= floor_div(last_slot, 86400); ++day) {
-    if (weekday_from_days(day) >= 5) continue;  // Saturday or Sunday
-    const std::int64_t lo = std::max(first_slot, day * 86400);
-    const std::int64_t hi = std::min(last_slot, day * 86400 + 86399);
-    // Slot indices k with lo <= previous + k * bar <= hi (lo > previous, so both are positive).
-    const std::int64_t k_lo = (lo - previous + bar - 1) / bar;
-    const std::int64_t k_hi = (hi - previous) / bar;
-    if (k_hi >= k_lo) count += static_cast<std::size_t>(k_hi - k_lo + 1);
+  for (const std::int64_t t : series.timestamp) {
+    const std::int64_t d = floor_div(t, 86400);
+    if (d != day) {
+      per_day.push_back(count);
+      day = d;
+      count = 0;
+    }
+    ++count;
   }
-  return count;
+  per_day.push_back(count);
+  const auto middle = per_day.begin() + static_cast<std::ptrdiff_t>(per_day.size() / 2);
+  std::nth_element(per_day.begin(), middle, per_day.end());
+  return *middle;
 }
 
 /// Measures every warning of SPEC §4.2 on `series` (bar length `series.bar_seconds`) and decides
 /// which are fatal under `spec` and `min_bars`, without throwing. Missing bars are the slots of
-/// `calendar` that have no bar (with `weekdays`, Saturday and Sunday slots are not missing, so
-/// daily equity bars are judged by their holidays only). A share equal to its threshold passes;
-/// only exceeding it is fatal. An empty series has zero shares and fails min_bars.
+/// calendar `cal` that have no bar (missing_slots: under `equities` weekends, nights and
+/// exchange holidays are not missing, so daily and intraday stock bars pass). A share equal to
+/// its threshold passes; only exceeding it is fatal. An empty series has zero shares and fails
+/// min_bars.
 inline quality_report measure_quality(const bar_series& series, const quality_spec& spec,
-                                      std::size_t min_bars,
-                                      session_calendar calendar = session_calendar::continuous) {
+                                      std::size_t min_bars, calendar cal = calendar::crypto) {
   using quality_detail::percent;
   quality_report report;
   const std::size_t n = series.size();
   report.bars = n;
   const std::int64_t bar = series.bar_seconds;
+  const std::size_t session_bars = typical_session_bars(series, cal);
 
   for (std::size_t i = 1; i < n; ++i) {
     const std::int64_t step = series.timestamp[i] - series.timestamp[i - 1];
     if (bar > 0) {
       if (step % bar != 0) ++report.off_grid_steps;
       const std::size_t missing =
-          missing_slots(series.timestamp[i - 1], series.timestamp[i], bar, calendar);
+          missing_slots(series.timestamp[i - 1], series.timestamp[i], bar, cal, session_bars);
       if (missing > 0) {
         ++report.gap_count;
         report.missing_bars += missing;
@@ -198,9 +228,8 @@ inline quality_report measure_quality(const bar_series& series, const quality_sp
 /// reason joined by "; ") when any check is fatal. Returns the report (with its warnings)
 /// otherwise.
 inline quality_report check_quality(const bar_series& series, const quality_spec& spec,
-                                    std::size_t min_bars,
-                                    session_calendar calendar = session_calendar::continuous) {
-  quality_report report = measure_quality(series, spec, min_bars, calendar);
+                                    std::size_t min_bars, calendar cal = calendar::crypto) {
+  quality_report report = measure_quality(series, spec, min_bars, cal);
   if (!report.passed()) {
     std::string message = "data quality check failed: ";
     for (std::size_t i = 0; i < report.fatal_reasons.size(); ++i) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mtf/core/errors.hpp"
+#include "mtf/core/file_write.hpp"
 #include "mtf/core/xtensor.hpp"
 #include "mtf/models/fit_context.hpp"
 #include "mtf/models/model_specs.hpp"
@@ -172,17 +173,16 @@ class logistic_regression_model {
     j["coef"] = coef;
     const Eigen::VectorXd b = intercepts();
     j["intercept"] = std::vector<double>(b.data(), b.data() + b.size());
-    std::ofstream out(path, std::ios::trunc);
-    out << j.dump(1) << '\n';
-    out.close();
-    if (!out) throw model_error("cannot write model file " + path.string());
+    if (const int err = write_whole_file(path, j.dump(1) + '\n'))
+      throw model_error("cannot write model file " + path.string() + os_reason(err));
   }
 
   /// Reads a model written by `save`; throws `model_error` on a missing, malformed or
   /// inconsistent file.
   static logistic_regression_model load(const std::filesystem::path& path) {
+    errno = 0;
     std::ifstream in(path);
-    if (!in) throw model_error("cannot open model file " + path.string());
+    if (!in) throw model_error("cannot open model file " + path.string() + os_reason(errno));
     try {
       const nlohmann::json j = nlohmann::json::parse(in);
       if (j.at("mtf_model").get<std::string>() != kind)

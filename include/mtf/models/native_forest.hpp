@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -57,7 +58,8 @@ class native_softprob_forest {
       if (trees.size() != tree_info.size())
         throw model_error("native forest: tree_info does not list every tree");
       for (std::size_t t = 0; t < trees.size(); ++t)
-        out.add_tree(trees[t], tree_info[t].get<int>());
+        out.add_tree(trees[t],
+                     integers<int>(nlohmann::json::array({tree_info[t]}), "tree_info")[0]);
     } catch (const nlohmann::json::exception& e) {
       throw model_error(std::string("native forest: malformed xgboost JSON model: ") + e.what());
     } catch (const std::logic_error& e) {  // std::stoul / std::stof
@@ -173,20 +175,54 @@ class native_softprob_forest {
     return at + split * (next - at);
   }
 
+  /// The integers of a JSON array as Int; model_error for a non-integer or out-of-range entry
+  /// (a plain get<> of 1e30 into an integer, or of 1e300 into a float, is undefined behaviour).
+  template <class Int>
+  static std::vector<Int> integers(const nlohmann::json& array, const char* what) {
+    std::vector<Int> out;
+    out.reserve(array.size());
+    for (const auto& v : array.get_ref<const nlohmann::json::array_t&>()) {
+      const bool in_range =
+          (v.is_number_unsigned() &&
+           v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) ||
+          (v.is_number_integer() && !v.is_number_unsigned() &&
+           v.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<Int>::min()) &&
+           v.get<std::int64_t>() <= static_cast<std::int64_t>(std::numeric_limits<Int>::max()));
+      if (!in_range)
+        throw model_error(std::string("native forest: ") + what + " holds " + v.dump());
+      out.push_back(v.is_number_unsigned() ? static_cast<Int>(v.get<std::uint64_t>())
+                                           : static_cast<Int>(v.get<std::int64_t>()));
+    }
+    return out;
+  }
+
+  /// The numbers of a JSON array as float; model_error for one outside float's finite range.
+  static std::vector<float> floats(const nlohmann::json& array, const char* what) {
+    std::vector<float> out;
+    out.reserve(array.size());
+    for (const auto& v : array.get_ref<const nlohmann::json::array_t&>()) {
+      const double d = v.get<double>();
+      if (!(std::abs(d) <= static_cast<double>(std::numeric_limits<float>::max())))
+        throw model_error(std::string("native forest: ") + what + " holds " + v.dump());
+      out.push_back(static_cast<float>(d));
+    }
+    return out;
+  }
+
   void add_tree(const nlohmann::json& t, int group) {
     if (group < 0 || group >= static_cast<int>(classes))
       throw model_error("native forest: tree for class " + std::to_string(group));
-    const auto left = t.at("left_children").get<std::vector<std::int32_t>>();
-    const auto right = t.at("right_children").get<std::vector<std::int32_t>>();
-    const auto feature = t.at("split_indices").get<std::vector<std::int64_t>>();
-    const auto condition = t.at("split_conditions").get<std::vector<float>>();
-    const auto default_left = t.at("default_left").get<std::vector<int>>();
+    const auto left = integers<std::int32_t>(t.at("left_children"), "left_children");
+    const auto right = integers<std::int32_t>(t.at("right_children"), "right_children");
+    const auto feature = integers<std::int64_t>(t.at("split_indices"), "split_indices");
+    const auto condition = floats(t.at("split_conditions"), "split_conditions");
+    const auto default_left = integers<int>(t.at("default_left"), "default_left");
     const std::size_t n = left.size();
     if (n == 0 || right.size() != n || feature.size() != n || condition.size() != n ||
         default_left.size() != n)
       throw model_error("native forest: tree arrays differ in length");
     if (t.contains("split_type")) {
-      for (const int type : t.at("split_type").get<std::vector<int>>())
+      for (const int type : integers<int>(t.at("split_type"), "split_type"))
         if (type != 0) throw model_error("native forest: categorical splits are not supported");
     }
     if (t.contains("tree_param") &&

@@ -33,6 +33,7 @@
 
 #include "mtf/core/parallel_for.hpp"
 #include "mtf/core/errors.hpp"
+#include "mtf/core/file_write.hpp"
 #include "mtf/core/scoring_rules.hpp"
 #include "mtf/core/xtensor.hpp"
 #include "mtf/models/ensemble_selection.hpp"
@@ -447,18 +448,17 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
                             {"ensemble_log_loss", choice_.ensemble_log_loss},
                             {"ensemble_weights", choice_.ensemble_weights}};
     manifest["stack_scores"] = stacking_detail::to_json(stack_scores_);
-    std::ofstream out(dir / "stack.json", std::ios::trunc);
-    out << manifest.dump(1) << '\n';
-    out.close();
-    if (!out) throw model_error("cannot write " + (dir / "stack.json").string());
+    if (const int err = write_whole_file(dir / "stack.json", manifest.dump(1) + '\n'))
+      throw model_error("cannot write " + (dir / "stack.json").string() + os_reason(err));
   }
 
   /// Loads a stack saved by `save` with the same base-spec tuple and meta spec types; throws
   /// `model_error` when the directory holds another mix of models, another format version or a
   /// file is unreadable.
   static stacked_model load(const std::filesystem::path& dir) {
+    errno = 0;
     std::ifstream in(dir / "stack.json");
-    if (!in) throw model_error("cannot open " + (dir / "stack.json").string());
+    if (!in) throw model_error("cannot open " + (dir / "stack.json").string() + os_reason(errno));
     nlohmann::json manifest;
     try {
       manifest = nlohmann::json::parse(in);
@@ -483,8 +483,8 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       }
       (std::make_index_sequence<base_count>{});
       if constexpr (has_meta)
-        out.meta_.emplace(logistic_regression_model::load(
-            dir / manifest.at("meta_model").at("file").get<std::string>()));
+        out.meta_.emplace(
+            logistic_regression_model::load(model_file(dir, manifest.at("meta_model"))));
       const auto& c = manifest.at("combiner");
       out.choice_.used = stacking_detail::parse_combiner(c.at("used").get<std::string>());
       out.choice_.reason = c.at("reason").get<std::string>();
@@ -572,6 +572,17 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
                                        {"scores", stacking_detail::to_json(base_scores_[I])}});
   }
 
+  /// `dir / entry["file"]`, which must be a plain file name: a tampered stack.json must not make
+  /// the loader read outside the model directory.
+  static std::filesystem::path model_file(const std::filesystem::path& dir,
+                                          const nlohmann::json& entry) {
+    const std::filesystem::path file = entry.at("file").get<std::string>();
+    if (file.empty() || file != file.filename() || file == "." || file == "..")
+      throw model_error("stack in " + dir.string() + ": model file " + entry.at("file").dump() +
+                        " is not a file name inside the model directory");
+    return dir / file;
+  }
+
   template <std::size_t I>
   static std::tuple_element_t<I, base_tuple> load_base(const std::filesystem::path& dir,
                                                        const nlohmann::json& entry) {
@@ -580,7 +591,7 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
     if (kind != model_type::kind)
       throw model_error("stack in " + dir.string() + ": base model " + std::to_string(I) + " is '" +
                         kind + "', expected '" + model_type::kind + "'");
-    return model_type::load(dir / entry.at("file").get<std::string>());
+    return model_type::load(model_file(dir, entry));
   }
 
   std::optional<base_tuple> bases_;

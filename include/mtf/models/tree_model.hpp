@@ -2,11 +2,13 @@
 /// \file What the two xgboost models (gradient boosting, random forest) share once fitted: a
 /// booster, its feature count, prediction, gain importance and the JSON save/load round trip.
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <numeric>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -56,8 +58,14 @@ class tree_model {
       throw model_error("model file " + path.string() + " holds a '" + stored +
                         "' model, expected '" + kind + "'");
     const std::string features = booster.attr("mtf_features");
-    if (features.empty()) throw model_error("model file " + path.string() + " lacks mtf_features");
-    return tree_model(std::move(booster), kind, std::stoul(features));
+    std::size_t count = 0;
+    const auto [end, ec] =
+        std::from_chars(features.data(), features.data() + features.size(), count);
+    if (features.empty() || ec != std::errc{} || end != features.data() + features.size() ||
+        count == 0)
+      throw model_error("model file " + path.string() + " lacks a feature count (mtf_features '" +
+                        features + "')");
+    return tree_model(std::move(booster), kind, count);
   }
 
   /// The underlying booster (for attributes and diagnostics).

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "mtf/core/errors.hpp"
+#include "mtf/core/file_write.hpp"
 #include "mtf/core/xtensor.hpp"
 
 namespace mtf::xgb {
@@ -329,16 +330,15 @@ class booster {
     const char* bytes = nullptr;
     check(XGBoosterSaveModelToBuffer(handle_, "{\"format\":\"json\"}", &length, &bytes),
           "XGBoosterSaveModelToBuffer");
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes, static_cast<std::streamsize>(length));
-    out.close();
-    if (!out) throw model_error("cannot write model file " + path.string());
+    if (const int err = write_whole_file(path, std::string_view(bytes, length)))
+      throw model_error("cannot write model file " + path.string() + os_reason(err));
   }
 
   /// Reads an xgboost JSON model written by `save_json`.
   [[nodiscard]] static booster load_json(const std::filesystem::path& path) {
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw model_error("cannot open model file " + path.string());
+    if (!in) throw model_error("cannot open model file " + path.string() + os_reason(errno));
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (bytes.empty()) throw model_error("model file is empty: " + path.string());
     booster out;

@@ -34,15 +34,32 @@ void default_data(common_options& opts) {
   opts.data.push_back(sample);
 }
 
+/// Creates `dir` (and its parents) or throws artifact_error (exit 4) saying why `--out out`
+/// cannot be used: called before any training so a bad output location fails at once.
+inline void ensure_output_directory(const std::filesystem::path& dir,
+                                    const std::filesystem::path& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (fs::path p = dir; !p.empty(); p = p.parent_path()) {
+    if (fs::exists(p, ec) && !fs::is_directory(p, ec))
+      throw artifact_error("cannot use --out " + out.string() + ": " + p.string() +
+                           " exists and is not a directory");
+    if (p == p.parent_path()) break;
+  }
+  fs::create_directories(dir, ec);
+  if (ec) throw artifact_error("cannot use --out " + out.string() + ": " + ec.message());
+}
+
 /// `train`: the whole retrain, decision and artifacts.
 template <TimeframePolicy P>
 int run_train(train_options opts) {
   default_data<P>(opts);
+  ensure_output_directory(
+      opts.report_only ? opts.out / std::string(P::name) / "report-only" : opts.out, opts.out);
   // The lock is taken first so a second retrain of this timeframe and directory fails at once.
   std::optional<artifact::run_lock> lock;
   std::optional<artifact::run_store> store;
   if (!opts.report_only) {
-    std::filesystem::create_directories(opts.out);
     lock.emplace(opts.out, P::name);
     store.emplace(*lock);
   }
@@ -58,7 +75,10 @@ template <TimeframePolicy P>
 int run_features(features_options opts) {
   default_data<P>(opts);
   if (opts.data.size() != 1) throw usage_error("features takes exactly one --data file");
-  const symbol_input s = load_symbol<P>(opts.data[0]);
+  if (std::filesystem::is_directory(opts.out))
+    throw artifact_error("cannot write --out " + opts.out.string() + ": it is a directory");
+  const symbol_input s =
+      load_symbol<P>(opts.data[0], opts.calendar.value_or(intake::calendar::crypto));
   const symbol_features f = compute_symbol_features<P>(s.bars, opts.seed);
   const row_table rows = merge_rows({s}, {f}, P::horizon);
   const auto seg = split::chronological_split<P>(rows.time, rows.label_end);
@@ -127,9 +147,9 @@ struct scored_rows {
 
 template <TimeframePolicy P>
 scored_rows<P> out_of_sample_rows(const std::filesystem::path& file, const loaded_model<P>& model,
-                                  std::uint64_t seed) {
+                                  intake::calendar cal, std::uint64_t seed) {
   scored_rows<P> out;
-  out.input.push_back(load_recent<P>(file));
+  out.input.push_back(load_recent<P>(file, cal));
   out.features = compute_symbol_features<P>(out.input[0].bars, seed);
   const row_table all = merge_rows(out.input, {out.features}, P::horizon);
   out.model_span = training_data_span(model.metadata, model.run_dir / artifact_files::metadata);
@@ -166,12 +186,26 @@ scored_rows<P> out_of_sample_rows(const std::filesystem::path& file, const loade
 }  // namespace command_detail
 
 /// `predict`: one JSON line per bar (newest `--last` bars of each file) with the promoted
-/// model's calibrated probabilities and the trade signal.
+/// model's calibrated probabilities and the trade signal. Refuses (stale_model_error, exit 4,
+/// before printing anything) a model older than the policy's max_model_age at the newest bar of
+/// any file, unless `allow_stale`; then it warns on stderr.
 template <TimeframePolicy P>
 int run_predict(const model_options& opts) {
   const loaded_model<P> model = load_promoted<P>(opts.models);
+  const intake::calendar cal = opts.calendar.value_or(model.calendar);
+  std::vector<symbol_input> inputs;
   for (const auto& file : opts.data) {
-    const symbol_input s = load_recent<P>(file);
+    inputs.push_back(load_recent<P>(file, cal));
+    const model_age age =
+        measure_model_age<P>(model.trained_through, inputs.back().bars.timestamp.back());
+    if (!opts.allow_stale) check_model_age(age, file.string());
+    if (age.stale())
+      std::fprintf(stderr, "*** WARNING: --allow-stale: scoring %s although the %s ***\n",
+                   file.c_str(), describe_age(age).c_str());
+  }
+  for (std::size_t f = 0; f < inputs.size(); ++f) {
+    const auto& file = opts.data[f];
+    const symbol_input& s = inputs[f];
     const matrix x_all = compute_feature_matrix(P::features, s.bars);
     const std::size_t first = first_complete_row(x_all);
     if (first >= s.bars.size())
@@ -209,7 +243,8 @@ template <TimeframePolicy P>
 int run_evaluate(const model_options& opts) {
   const loaded_model<P> model = load_promoted<P>(opts.models);
   if (opts.data.size() != 1) throw usage_error("evaluate takes exactly one --data file");
-  const auto scored = command_detail::out_of_sample_rows<P>(opts.data[0], model, opts.seed);
+  const intake::calendar cal = opts.calendar.value_or(model.calendar);
+  const auto scored = command_detail::out_of_sample_rows<P>(opts.data[0], model, cal, opts.seed);
   artifact::run_report report;
   report.timeframe = std::string(P::name);
   report.run_id = model.latest.value("run_id", std::string("?"));
@@ -217,7 +252,7 @@ int run_evaluate(const model_options& opts) {
   report.seed = opts.seed;
   report.horizon = P::horizon;
   report.bar_seconds = P::bar_seconds;
-  report.calendar = opts.calendar;
+  report.calendar = std::string(intake::to_string(cal));
   report.max_feature_share = P::gates.max_feature_share;
   const auto& bars = scored.input[0].bars;
   report.data.symbols.push_back({bars.symbol, opts.data[0].string(), bars.size(),
@@ -244,7 +279,7 @@ int run_evaluate(const model_options& opts) {
                  .feature_names = feature_names(P::features),
                  .feature_importance = model.stack.feature_importance(),
                  .leakage_passed = scored.features.audit.passed,
-                 .calendar = parse_calendar(opts.calendar),
+                 .calendar = cal,
                  .seed = opts.seed});
   const auto verdict = validation::summarise_gates(report.gates);
   report.verdict.failed_gates = verdict.failed;
@@ -261,8 +296,10 @@ template <TimeframePolicy P>
 int run_drift(const model_options& opts) {
   const loaded_model<P> model = load_promoted<P>(opts.models);
   if (opts.data.size() != 1) throw usage_error("drift takes exactly one --data file");
-  const auto scored = command_detail::out_of_sample_rows<P>(opts.data[0], model, opts.seed);
-  const auto reference_json = read_artifact_json(model.run_dir / artifact_files::reference);
+  const auto scored = command_detail::out_of_sample_rows<P>(
+      opts.data[0], model, opts.calendar.value_or(model.calendar), opts.seed);
+  const auto reference =
+      reference_from_json(read_artifact_json(model.run_dir / artifact_files::reference));
   nlohmann::ordered_json out;
   out["timeframe"] = std::string(P::name);
   out["run_id"] = model.latest.value("run_id", std::string("?"));
@@ -273,9 +310,8 @@ int run_drift(const model_options& opts) {
   std::vector<std::string> retrain_now, plan;
   nlohmann::ordered_json psi_json = nlohmann::ordered_json::object();
   const std::size_t columns = scored.rows.x.shape()[1];
-  for (std::size_t c = 0; c < columns && c < reference_json.size(); ++c) {
-    feature_reference ref{reference_json[c].at("name"), reference_json[c].at("edges"),
-                          reference_json[c].at("shares")};
+  for (std::size_t c = 0; c < columns && c < reference.size(); ++c) {
+    const feature_reference& ref = reference[c];
     std::vector<double> values(scored.rows.size());
     for (std::size_t i = 0; i < values.size(); ++i)
       values[i] = scored.rows.x(i, c);
@@ -306,6 +342,10 @@ int run_drift(const model_options& opts) {
                    " points");
   if (ece - base_ece > 0.05)
     retrain_now.push_back("ECE rose " + artifact::report_text::fixed(ece - base_ece, 3));
+  // A model past its max_model_age is refused by predict: retraining is due whatever else says.
+  const model_age age =
+      measure_model_age<P>(model.trained_through, scored.input.bars.timestamp.back());
+  if (age.stale()) retrain_now.push_back(describe_age(age));
   const char* verdict = !retrain_now.empty() ? "RETRAIN NOW"
                         : !plan.empty()      ? "PLAN RETRAIN"
                                              : "OK";
@@ -318,6 +358,12 @@ int run_drift(const model_options& opts) {
   out["ece"] = ece;
   out["baseline_ece"] = base_ece;
   out["psi"] = psi_json;
+  out["trained_through"] = intake::format_iso8601(age.trained_through);
+  out["newest_bar"] = intake::format_iso8601(age.bar);
+  out["model_age_days"] = age.age_days();
+  out["max_model_age_days"] = age.limit_days();
+  out["model_stale"] = age.stale();
+  out["promoted_at"] = model.latest.value("promoted_at", std::string("?"));
   if (opts.json) {
     std::cout << out.dump(2) << '\n';
   } else {
@@ -327,7 +373,16 @@ int run_drift(const model_options& opts) {
               << "  accuracy " << artifact::report_text::fixed(accuracy, 3) << " (baseline "
               << artifact::report_text::fixed(base_accuracy, 3) << "), ECE "
               << artifact::report_text::fixed(ece, 3) << " (baseline "
-              << artifact::report_text::fixed(base_ece, 3) << ")\n";
+              << artifact::report_text::fixed(base_ece, 3) << ")\n"
+              << "  model age " << format_days(age.age_days()) << " days (data through "
+              << intake::format_iso8601(age.trained_through) << ", newest bar "
+              << intake::format_iso8601(age.bar) << "; max_model_age "
+              << format_days(age.limit_days()) << " days); promoted "
+              << model.latest.value("promoted_at", std::string("?"));
+    // Wall-clock time since promotion: for the operator's eye only, never in --json output.
+    if (const auto days = days_since_promotion(model.latest, std::chrono::system_clock::now()))
+      std::cout << " (" << format_days(*days) << " days ago)";
+    std::cout << "\n";
     for (const auto& [name, value] : psi_json.items())
       std::cout << "  PSI " << name << " "
                 << artifact::report_text::fixed(value.template get<double>(), 3) << '\n';

@@ -33,16 +33,18 @@ struct symbol_input {
   intake::quality_report quality;
 };
 
-/// Reads, resamples and checks one file for policy P. Fatal problems throw data_error (exit 2).
-/// `min_bars` defaults to the policy's training minimum; scoring recent bars needs fewer.
+/// Reads, resamples and checks one file for policy P under trading calendar `cal` (which bar
+/// slots count as missing). Fatal problems throw data_error (exit 2). `min_bars` defaults to the
+/// policy's training minimum; scoring recent bars needs fewer.
 template <TimeframePolicy P>
-symbol_input load_symbol(const std::filesystem::path& file, std::size_t min_bars = P::min_bars) {
+symbol_input load_symbol(const std::filesystem::path& file, intake::calendar cal,
+                         std::size_t min_bars = P::min_bars) {
   symbol_input s;
   s.file = file;
   auto loaded = intake::load_series(file, P::bar_seconds);
   s.bars = std::move(loaded.bars);
   s.resampled = loaded.counts;
-  s.quality = intake::check_quality(s.bars, P::data_quality, min_bars);
+  s.quality = intake::check_quality(s.bars, P::data_quality, min_bars, cal);
   return s;
 }
 

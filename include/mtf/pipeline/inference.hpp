@@ -3,14 +3,18 @@
 /// fingerprint and feature schema match the binary's, and scoring bars with the same feature
 /// code path as training.
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "mtf/artifact/run_store.hpp"
 #include "mtf/pipeline/artifact_layout.hpp"
 #include "mtf/pipeline/dataset.hpp"
+#include "mtf/pipeline/model_age.hpp"
 #include "mtf/pipeline/promotion.hpp"
 
 namespace mtf::pipeline {
@@ -33,15 +37,73 @@ struct loaded_model {
   policy_stack<P> stack;
   calibration::calibrator calibrator;
   nlohmann::json metadata;
+  std::int64_t trained_through = 0;  ///< open time of the last training bar (training_data_end)
+  intake::calendar calendar = intake::calendar::crypto;  ///< the calendar it was trained with
   /// Calibrated probabilities (rows x 3) for feature rows `x`.
   [[nodiscard]] matrix predict(const matrix& x) const {
     return calibrator.predict(stack.predict_proba(x));
   }
 };
 
-/// Loads LATEST of `<models>/<tf>` and refuses (artifact_error, exit 4) a model whose timeframe,
-/// policy fingerprint or feature schema differs from the binary's — the "1h bot loaded a
-/// 3-minute model" failure — saying what differs. Warns on stderr when the model was forced.
+/// Refuses (artifact_error, exit 4) a model whose LATEST.json record, metadata.json or
+/// feature_schema.json names another timeframe, policy fingerprint or feature schema than policy
+/// P's -- the "1h bot loaded a 3-minute model" failure -- saying what differs. `where` names the
+/// run in messages. Records of the wrong JSON shape are refused the same way.
+template <TimeframePolicy P>
+void check_model_identity(const nlohmann::json& latest_record, const nlohmann::json& metadata,
+                          const nlohmann::json& schema, const std::string& where) {
+  using record = std::pair<const nlohmann::json*, std::string>;
+  for (const auto& [json, file] :
+       {record{&latest_record, "LATEST.json"}, record{&metadata, artifact_files::metadata},
+        record{&schema, artifact_files::schema}})
+    if (!json->is_object())
+      throw artifact_error("refusing " + where + ": " + file + " is not a JSON object");
+  try {
+    const nlohmann::json* latest = &latest_record;
+    const std::string tf = metadata.value("timeframe", std::string("?"));
+    if (tf != P::name || latest->value("timeframe", std::string("?")) != P::name)
+      throw artifact_error("refusing " + where + ": it was trained for timeframe " + tf +
+                           ", this binary is " + std::string(P::name));
+    const std::string fingerprint = policy_fingerprint<P>();
+    if (metadata.value("policy_fingerprint", std::string()) != fingerprint ||
+        latest->value("policy_fingerprint", std::string()) != fingerprint)
+      throw artifact_error("refusing " + where + ": it was trained under a different " +
+                           std::string(P::name) + " policy (fingerprint " +
+                           metadata.value("policy_fingerprint", std::string("?")).substr(0, 12) +
+                           " vs this binary's " + fingerprint.substr(0, 12) +
+                           "); retrain with this binary");
+    const auto names = feature_names(P::features);
+    const std::string expected = artifact::feature_schema_hash(names);
+    std::vector<std::string> stored_names = schema.value("names", std::vector<std::string>{});
+    if (artifact::feature_schema_hash(stored_names) != expected ||
+        schema.value("hash", std::string()) != expected ||
+        latest->value("schema_hash", std::string()) != expected)
+      throw artifact_error("refusing " + where +
+                           ": its feature schema differs from this binary's (" +
+                           std::to_string(stored_names.size()) + " stored features vs " +
+                           std::to_string(names.size()) + "; hash " +
+                           artifact::feature_schema_hash(stored_names).substr(0, 12) + " vs " +
+                           expected.substr(0, 12) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    throw artifact_error("refusing " + where + ": malformed identity record: " + e.what());
+  }
+}
+
+/// The calendar recorded in metadata.json ("crypto" when absent: models trained before the
+/// calendar was recorded were all crypto). Throws artifact_error for an unknown name.
+inline intake::calendar model_calendar(const nlohmann::json& metadata) {
+  if (!metadata.is_object() || !metadata.contains("calendar")) return intake::calendar::crypto;
+  const auto& value = metadata["calendar"];
+  const auto parsed = value.is_string()
+                          ? intake::parse_calendar(value.get_ref<const std::string&>())
+                          : std::nullopt;
+  if (!parsed) throw artifact_error("metadata.json: unknown calendar " + value.dump());
+  return *parsed;
+}
+
+/// Loads LATEST of `<models>/<tf>` and refuses (artifact_error, exit 4) a model that fails
+/// check_model_identity or whose training period is unknown. Warns on stderr when the model was
+/// forced.
 template <TimeframePolicy P>
 loaded_model<P> load_promoted(const std::filesystem::path& models) {
   const auto latest = artifact::read_latest(models, P::name);
@@ -51,45 +113,29 @@ loaded_model<P> load_promoted(const std::filesystem::path& models) {
   const auto run_dir = *artifact::latest_run_path(models, P::name);
   const nlohmann::json metadata = read_artifact_json(run_dir / artifact_files::metadata);
   const nlohmann::json schema = read_artifact_json(run_dir / artifact_files::schema);
-  const std::string where = run_dir.string();
-  const std::string tf = metadata.value("timeframe", std::string("?"));
-  if (tf != P::name || latest->value("timeframe", std::string("?")) != P::name)
-    throw artifact_error("refusing " + where + ": it was trained for timeframe " + tf +
-                         ", this binary is " + std::string(P::name));
-  const std::string fingerprint = policy_fingerprint<P>();
-  if (metadata.value("policy_fingerprint", std::string()) != fingerprint ||
-      latest->value("policy_fingerprint", std::string()) != fingerprint)
-    throw artifact_error("refusing " + where + ": it was trained under a different " +
-                         std::string(P::name) + " policy (fingerprint " +
-                         metadata.value("policy_fingerprint", std::string("?")).substr(0, 12) +
-                         " vs this binary's " + fingerprint.substr(0, 12) +
-                         "); retrain with this binary");
-  const auto names = feature_names(P::features);
-  const std::string expected = artifact::feature_schema_hash(names);
-  std::vector<std::string> stored_names = schema.value("names", std::vector<std::string>{});
-  if (artifact::feature_schema_hash(stored_names) != expected ||
-      schema.value("hash", std::string()) != expected ||
-      latest->value("schema_hash", std::string()) != expected)
-    throw artifact_error("refusing " + where + ": its feature schema differs from this binary's (" +
-                         std::to_string(stored_names.size()) + " stored features vs " +
-                         std::to_string(names.size()) + "; hash " +
-                         artifact::feature_schema_hash(stored_names).substr(0, 12) + " vs " +
-                         expected.substr(0, 12) + ")");
+  check_model_identity<P>(*latest, metadata, schema, run_dir.string());
+  const std::int64_t trained_through = training_data_end(metadata);
+  const intake::calendar calendar = model_calendar(metadata);
   if (latest->value("forced", false))
     std::fprintf(stderr,
                  "*** WARNING: the promoted %s model %s was FORCE-PROMOTED past failed gates ***\n",
                  std::string(P::name).c_str(), latest->value("run_id", std::string("?")).c_str());
   return loaded_model<P>{
-      *latest, run_dir, policy_stack<P>::load(run_dir / artifact_files::models_dir),
-      calibration::calibrator::from_json(read_artifact_json(run_dir / artifact_files::calibrator)),
-      metadata};
+      *latest,
+      run_dir,
+      policy_stack<P>::load(run_dir / artifact_files::models_dir),
+      calibration::calibrator::from_json(
+          read_artifact_json(run_dir / artifact_files::calibrator)),
+      metadata,
+      trained_through,
+      calendar};
 }
 
 /// Bars of one file for scoring: intake with the per-row checks and resampling, but without the
 /// training minimum of bars (a few recent bars beyond the warm-up are enough).
 template <TimeframePolicy P>
-symbol_input load_recent(const std::filesystem::path& file) {
-  return load_symbol<P>(file, 1);
+symbol_input load_recent(const std::filesystem::path& file, intake::calendar cal) {
+  return load_symbol<P>(file, cal, 1);
 }
 
 }  // namespace mtf::pipeline

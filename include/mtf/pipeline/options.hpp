@@ -7,16 +7,21 @@
 #include <string>
 #include <vector>
 
+#include "mtf/intake/calendar.hpp"
+
 namespace mtf::pipeline {
 
 /// Options shared by every subcommand that reads candles.
 struct common_options {
   std::vector<std::filesystem::path> data;  ///< one file per symbol
   std::uint64_t seed = 42;
-  int threads = 0;                  ///< 0 = all hardware threads
-  bool colour = false;              ///< ANSI colour (only when stdout is a terminal)
-  bool progress = false;            ///< progress lines on stderr (only when stderr is a terminal)
-  std::string calendar = "crypto";  ///< "crypto" (24/7) or "equities" (252 x 6.5 h)
+  int threads = 0;        ///< 0 = all hardware threads
+  bool colour = false;    ///< ANSI colour (only when stdout is a terminal)
+  bool progress = false;  ///< progress lines on stderr (only when stderr is a terminal)
+  /// `--calendar`, parsed on the command line: the gap check of intake and the Sharpe
+  /// annualisation follow it. Unset: crypto for train and features; for predict, evaluate and
+  /// drift the calendar the model was trained with (metadata.json), crypto for older models.
+  std::optional<intake::calendar> calendar;
 };
 
 /// `train` (the default subcommand).
@@ -50,6 +55,7 @@ struct model_options : common_options {
   std::filesystem::path models = "models";
   std::optional<std::size_t> last;  ///< predict: only the newest N bars
   bool json = false;                ///< drift: machine-readable output
+  bool allow_stale = false;         ///< predict: score with a model older than max_model_age
 };
 
 }  // namespace mtf::pipeline

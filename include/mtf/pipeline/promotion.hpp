@@ -48,6 +48,7 @@ nlohmann::json model_metadata(const candidate<P>& c, const std::string& run_id) 
           {"training_data_last", intake::format_iso8601(last)},
           {"bar_seconds", P::bar_seconds},
           {"horizon", P::horizon},
+          {"calendar", c.report.calendar},
           {"policy_fingerprint", policy_fingerprint<P>()},
           {"schema_hash", artifact::feature_schema_hash(c.feature_names)},
           {"feature_names", c.feature_names},

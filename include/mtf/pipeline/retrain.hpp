@@ -59,13 +59,6 @@ inline int resolve_threads(int requested) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-/// The calendar named on the command line.
-inline backtest::calendar parse_calendar(const std::string& name) {
-  if (name == "crypto") return backtest::calendar::crypto;
-  if (name == "equities") return backtest::calendar::equities;
-  throw usage_error("--calendar must be crypto or equities, not '" + name + "'");
-}
-
 /// Everything the promotion step needs from a training pass.
 template <TimeframePolicy P>
 struct candidate {
@@ -202,13 +195,13 @@ struct training_data {
   std::size_t dropped_later = 0;  ///< bars not closed by the window's end (`--to`)
 };
 
-/// SPEC §4.1–4.6 for the window of `P::history_days` ending at `end` (epoch s): only bars closed
-/// by `end` exist for this computation, so a walk-forward step, `train --to` and `train` on a
+/// SPEC §4.1–4.6 for the window of `P::history_days` ending at `end` (epoch s), quality-checked
+/// under trading calendar `cal`: only bars closed by `end` exist for this computation, so a walk-forward step, `train --to` and `train` on a
 /// file cut at `end` are the same. Throws data_error (exit 2) when a symbol's window fails the
 /// quality checks or is too short.
 template <TimeframePolicy P>
-training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, std::uint64_t seed,
-                              stage_timer& timer) {
+training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, intake::calendar cal,
+                              std::uint64_t seed, stage_timer& timer) {
   training_data d;
   timer.run("training window + quality checks", [&] {
     const std::int64_t first_open = end - intake::days_to_seconds(P::history_days);
@@ -223,7 +216,7 @@ training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, std::uint
       symbol_input s;
       s.file = raw.files[i];
       s.resampled = raw.series[i].counts;
-      s.quality = intake::check_quality(cut.bars, P::data_quality, P::min_bars);
+      s.quality = intake::check_quality(cut.bars, P::data_quality, P::min_bars, cal);
       s.bars = std::move(cut.bars);
       d.dropped_older += cut.dropped_older;
       d.dropped_later += cut.dropped_later;
@@ -262,10 +255,11 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
   report.threads = threads;
   report.horizon = P::horizon;
   report.bar_seconds = P::bar_seconds;
-  report.calendar = opts.calendar;
+  const intake::calendar calendar = opts.calendar.value_or(intake::calendar::crypto);
+  report.calendar = std::string(intake::to_string(calendar));
   report.max_feature_share = P::gates.max_feature_share;
 
-  training_data d = prepare_dataset<P>(raw, end, opts.seed, timer);
+  training_data d = prepare_dataset<P>(raw, end, calendar, opts.seed, timer);
   const std::vector<symbol_input>& symbols = d.symbols;
   for (const auto& s : symbols) {
     report.data.symbols.push_back({s.bars.symbol, s.file.string(), s.bars.size(),
@@ -378,7 +372,7 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
                    .feature_names = names,
                    .feature_importance = stack.feature_importance(),
                    .leakage_passed = leakage_passed,
-                   .calendar = parse_calendar(opts.calendar),
+                   .calendar = calendar,
                    .seed = opts.seed});
     return 0;
   });

@@ -39,6 +39,7 @@
 #include "mtf/models/random_forest.hpp"
 #include "mtf/models/xgboost_api.hpp"
 #include "mtf/pipeline/inference.hpp"
+#include "mtf/pipeline/model_age.hpp"
 #include "mtf/pipeline/retrain.hpp"
 #include "mtf/policy/timeframe_policy.hpp"
 #include "mtf/validation/signal_stats.hpp"
@@ -61,6 +62,12 @@ struct scored_bar {
     constexpr std::string_view names[] = {"down", "neutral", "up"};
     return names[direction];
   }
+};
+
+/// What the scorer does with a bar past the model's max_model_age (model_age.hpp).
+enum class stale_models {
+  refuse,  ///< score() throws stale_model_error, as `predict` refuses such a model
+  allow    ///< score anyway (`predict --allow-stale`); model_age_at() still tells the age
 };
 
 /// How the scorer evaluates the stack's xgboost models.
@@ -102,15 +109,32 @@ class streaming_scorer {
       (std::make_index_sequence<base_count>{});
     }
   }
-  /// Scorer over a promoted model (which must outlive it).
+  /// Scorer over a promoted model (which must outlive it). The model's age is checked on every
+  /// scored bar like `predict` checks it: with stale_models::refuse, score() throws
+  /// stale_model_error (before touching the feature state) for a bar more than the policy's
+  /// max_model_age past the model's training data.
   explicit streaming_scorer(const loaded_model<P>& model,
-                            tree_evaluation evaluation = tree_evaluation::native)
-      : streaming_scorer(model.stack, model.calibrator, evaluation) {}
-  explicit streaming_scorer(loaded_model<P>&&,
-                            tree_evaluation = tree_evaluation::native) = delete;  // would dangle
+                            tree_evaluation evaluation = tree_evaluation::native,
+                            stale_models stale = stale_models::refuse)
+      : streaming_scorer(model.stack, model.calibrator, evaluation) {
+    trained_through_ = model.trained_through;
+    stale_ = stale;
+  }
+  explicit streaming_scorer(loaded_model<P>&&, tree_evaluation = tree_evaluation::native,
+                            stale_models = stale_models::refuse) = delete;  // would dangle
+
+  /// The model's age at a bar opening at `timestamp`, or nullopt when the scorer was built from
+  /// a bare stack and calibrator (its training period is unknown, so it is never refused).
+  [[nodiscard]] std::optional<model_age> model_age_at(std::int64_t timestamp) const {
+    if (!trained_through_) return std::nullopt;
+    return measure_model_age<P>(*trained_through_, timestamp);
+  }
 
   /// Consumes the next bar; its scored signal once the features are past their warm-up.
   std::optional<scored_bar> score(const streaming::bar& b) {
+    if (stale_ == stale_models::refuse)
+      if (const auto age = model_age_at(b.timestamp); age && age->stale())
+        check_model_age(*age, "the streamed bar " + intake::format_iso8601(b.timestamp));
     if (!features_.push(b, row_span())) return std::nullopt;
     const matrix p = calibrator_->predict(stack_probabilities());
     const auto sig = validation::compute_signals(p, P::trade_gate);
@@ -198,6 +222,8 @@ class streaming_scorer {
   matrix row_;                 // 1 x feature_count, reused for every bar
   matrix base_probabilities_;  // 1 x 3·base_count, the meta-model's input
   std::array<std::optional<model::native_softprob_forest>, base_count> forests_;
+  std::optional<std::int64_t> trained_through_;  // known when built from a loaded_model
+  stale_models stale_ = stale_models::refuse;
 };
 
 }  // namespace mtf::pipeline

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <boost/hana/tuple.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -6,6 +6,7 @@
 #include <array>
 #include <boost/hana/length.hpp>
 #include <boost/hana/tuple.hpp>
+#include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -90,6 +91,7 @@ concept TimeframePolicyShape = requires {
   { P::tiers } -> std::convertible_to<gates::confidence_tiers>;
   { P::data_quality } -> std::convertible_to<intake::quality_spec>;
   { P::costs } -> std::convertible_to<backtest::cost_spec>;
+  { P::max_model_age } -> std::convertible_to<std::chrono::seconds>;
 };
 
 /// Bars in one UTC day for the policy's bar length.
@@ -191,6 +193,9 @@ struct policy_checks {
                 "would be refused as too short");
   static_assert(P::min_bars > static_cast<std::size_t>(P::horizon) * 20,
                 "policy error: min_bars is too small to hold three segments and their purges");
+  static_assert(std::chrono::seconds(P::max_model_age) >= std::chrono::seconds(P::bar_seconds),
+                "policy error: max_model_age must be at least one bar (a model is refused by "
+                "predict once the newest bar is more than max_model_age past its training data)");
   static constexpr bool value = true;
 };
 

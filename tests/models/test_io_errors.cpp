@@ -1,0 +1,105 @@
+// A model file that cannot be written or read is reported with the operating system's reason:
+// an operator whose disk is full must read "No space left on device", not only "cannot write".
+// /dev/full fails every write with ENOSPC, exactly like a full disk.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+
+#include <unistd.h>
+
+#include "mtf/models/logistic_regression.hpp"
+#include "mtf/models/stacking.hpp"
+#include "mtf/models/tree_model.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path data_dir = fs::path(MTF_TEST_DATA_DIR) / "models";
+const fs::path full_disk = "/dev/full";
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const mtf::error& e) {
+    CHECK(e.code() == mtf::exit_code::artifact);
+    return e.what();
+  }
+  return "";
+}
+
+struct temp_dir {
+  fs::path path = fs::temp_directory_path() / ("mtf-io-" + std::to_string(::getpid()));
+  temp_dir() { fs::create_directories(path); }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a full disk is named in the model savers' errors", "[models][io]") {
+  if (!fs::exists(full_disk)) {
+    WARN("skipped: no /dev/full on this system");
+    return;
+  }
+  const auto logistic = mtf::model::logistic_regression_model::load(data_dir / "logistic_3.json");
+  const std::string l = message_of([&] { logistic.save(full_disk); });
+  CHECK(l.find("cannot write model file /dev/full") != std::string::npos);
+  CHECK(l.find("No space left on device") != std::string::npos);
+
+  const auto forest = mtf::model::tree_model::load(data_dir / "tiny_forest.json", "random_forest");
+  const std::string t = message_of([&] { forest.save(full_disk); });
+  CHECK(t.find("cannot write model file /dev/full") != std::string::npos);
+  CHECK(t.find("No space left on device") != std::string::npos);
+
+  // A stack writes its base models, then stack.json: here stack.json lands on the full disk.
+  using stack_type = mtf::model::stacked_model<boost::hana::tuple<mtf::model::logistic_regression>,
+                                               mtf::model::no_meta_model>;
+  temp_dir dir;
+  fs::copy_file(data_dir / "logistic_3.json", dir.path / "base_0_logistic_regression.json");
+  std::ofstream(dir.path / "stack.json")
+      << R"({"format_version":1,"base_models":[{"kind":"logistic_regression",)"
+      << R"("file":"base_0_logistic_regression.json","scores":{"per_fold":[1.0]}}],)"
+      << R"("meta_model":null,"stack_scores":{"per_fold":[1.0]}})";
+  const auto stack = stack_type::load(dir.path);
+  const fs::path target = dir.path / "saved";
+  fs::create_directories(target);
+  fs::create_symlink(full_disk, target / "stack.json");
+  const std::string s = message_of([&] { stack.save(target); });
+  CHECK(s.find("stack.json") != std::string::npos);
+  CHECK(s.find("No space left on device") != std::string::npos);
+}
+
+TEST_CASE("a model file that cannot be opened names the reason", "[models][io]") {
+  const std::string missing = message_of(
+      [] { (void)mtf::model::logistic_regression_model::load("/nonexistent/dir/model.json"); });
+  CHECK(missing.find("cannot open model file /nonexistent/dir/model.json: No such file or "
+                     "directory") != std::string::npos);
+  const std::string unwritable = message_of([] {
+    mtf::model::tree_model::load(data_dir / "tiny_forest.json", "random_forest")
+        .save("/nonexistent/dir/model.json");
+  });
+  CHECK(unwritable.find("No such file or directory") != std::string::npos);
+}
+
+TEST_CASE("a stack.json naming a model file outside its directory is refused", "[models][io]") {
+  using stack_type = mtf::model::stacked_model<boost::hana::tuple<mtf::model::logistic_regression>,
+                                               mtf::model::no_meta_model>;
+  temp_dir dir;
+  fs::create_directories(dir.path / "models");
+  // A valid model one level up: the loader must not follow the manifest there.
+  fs::copy_file(data_dir / "logistic_3.json", dir.path / "outside.json");
+  for (const std::string& file :
+       {std::string("../outside.json"), (dir.path / "outside.json").string()}) {
+    std::ofstream(dir.path / "models" / "stack.json", std::ios::trunc)
+        << R"({"format_version":1,"base_models":[{"kind":"logistic_regression","file":")" << file
+        << R"(","scores":{"per_fold":[1.0]}}],"meta_model":null,"stack_scores":{"per_fold":[1]}})";
+    INFO(file);
+    const std::string m = message_of([&] { (void)stack_type::load(dir.path / "models"); });
+    CHECK(m.find("is not a file name inside the model directory") != std::string::npos);
+  }
+}
