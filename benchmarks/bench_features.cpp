@@ -1,6 +1,9 @@
-// Indicator and feature-matrix throughput on 10^6 bars, single thread (issue 7 target: the 5m
-// policy's whole matrix for 10^6 bars in under 50 ms on one core).
-// Run: build-<dir>/benchmarks/bench_features --benchmark_min_time=0.5
+// Indicator and feature-matrix throughput on 10^6 bars, single thread (issue 14 target: the 5m
+// policy's whole matrix for 10^6 bars in at most 50 ms on one core), per policy: the batch matrix
+// (one fused pass over the features' kernels, writing each bar's row) and, for comparison, the
+// same kernels fed one bar at a time through the live path (streaming_features).
+// Run: build/benchmarks/bench_features --benchmark_repetitions=5 (report CPU time: the machine
+// is shared).
 
 #include <benchmark/benchmark.h>
 
@@ -8,9 +11,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <span>
 
 #include "mtf/features/feature_matrix.hpp"
 #include "mtf/features/indicators.hpp"
+#include "mtf/features/streaming_features.hpp"
 #include "timeframes/tf_12h.hpp"
 #include "timeframes/tf_1h.hpp"
 #include "timeframes/tf_24h.hpp"
@@ -89,5 +94,27 @@ BENCHMARK_TEMPLATE(BM_feature_matrix, mtf::timeframes::tf_5m)->Unit(benchmark::k
 BENCHMARK_TEMPLATE(BM_feature_matrix, mtf::timeframes::tf_1h)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_feature_matrix, mtf::timeframes::tf_12h)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_feature_matrix, mtf::timeframes::tf_24h)->Unit(benchmark::kMillisecond);
+
+/// The policy's rows for 10^6 bars pushed one bar at a time through streaming_features (input
+/// checks per bar, a row per bar, no matrix): the live path's cost per bar, in aggregate.
+template <class Policy>
+void BM_streaming_rows(benchmark::State& state) {
+  const auto& b = bars();
+  for (auto _ : state) {
+    auto stream = mtf::streaming::make_streaming_features(Policy::features);
+    typename decltype(stream)::row row{};
+    double sum = 0.0;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      stream.push(mtf::streaming::bar_at(b, i), std::span(row));
+      sum += row[0];
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * bench_bars));
+}
+BENCHMARK_TEMPLATE(BM_streaming_rows, mtf::timeframes::tf_5m)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_streaming_rows, mtf::timeframes::tf_1h)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_streaming_rows, mtf::timeframes::tf_12h)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_streaming_rows, mtf::timeframes::tf_24h)->Unit(benchmark::kMillisecond);
 
 }  // namespace

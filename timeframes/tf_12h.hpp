@@ -20,13 +20,12 @@ struct tf_12h {
   static constexpr int vol_window = 14;                   // one week of returns
 
   static constexpr std::size_t feature_count = 12;  // plan: 12 macro-trend features
-  static constexpr auto features = boost::hana::make_tuple(
-      feature::log_return{2}, feature::log_return{14},  // momentum_windows
-      feature::sma_ratio{6}, feature::sma_ratio{14}, feature::sma_ratio{28},
-      feature::sma_ratio{60},                                // ma_windows
+  static constexpr auto features = feature::list(
+      feature::each<feature::log_return>(momentum_windows),  // past returns
+      feature::each<feature::sma_ratio>(ma_windows),         // distance from each trend
       feature::adx{14}, feature::di_spread{14},              // trend strength is what a regime is
       feature::realized_vol{14}, feature::vol_ratio{6, 28},  // volatility level and its change
-      feature::rsi{14}, feature::bollinger_width{28});       // exhaustion and range compression
+      feature::rsi{rsi_window}, feature::bollinger_width{28});  // exhaustion, range compression
 
   // Trending needs a clean move: efficiency ratio >= 0.15 over the horizon. On 4-bar BTC paths
   // the share of rows with ER < x is about x, so er_min must stay below the 20% ranging target

@@ -20,11 +20,10 @@ struct tf_1h {
   static constexpr int vol_window = 24;                    // one day of hourly returns
 
   static constexpr std::size_t feature_count = 15;  // plan: 15 medium-term features
-  static constexpr auto features = boost::hana::make_tuple(
-      feature::log_return{1}, feature::log_return{8}, feature::log_return{24},  // momentum_windows
-      feature::sma_ratio{12}, feature::sma_ratio{24}, feature::sma_ratio{48},
-      feature::sma_ratio{96},  // ma_windows
-      feature::rsi{14}, feature::atr_ratio{14}, feature::macd_histogram{12, 26, 9},
+  static constexpr auto features = feature::list(
+      feature::each<feature::log_return>(momentum_windows),  // past returns
+      feature::each<feature::sma_ratio>(ma_windows),         // distance from each trend
+      feature::rsi{rsi_window}, feature::atr_ratio{14}, feature::macd_histogram{12, 26, 9},
       feature::adx{14}, feature::di_spread{14},                 // trend strength and its sign
       feature::realized_vol{24}, feature::bollinger_width{20},  // volatility level and squeeze
       feature::obv_flow{24});                                   // one day of volume-confirmed flow

@@ -20,13 +20,12 @@ struct tf_24h {
   static constexpr int vol_window = 20;                     // a month of daily returns
 
   static constexpr std::size_t feature_count = 10;  // plan: 10 macro-only features
-  static constexpr auto features = boost::hana::make_tuple(
-      feature::log_return{5}, feature::log_return{20},  // momentum_windows
-      feature::sma_ratio{10}, feature::sma_ratio{20}, feature::sma_ratio{50},
-      feature::sma_ratio{100},                      // ma_windows
-      feature::rsi{14}, feature::realized_vol{20},  // exhaustion and risk level
-      feature::macd_histogram{12, 26, 9},           // classic daily trend oscillator
-      feature::zscore{50});                         // distance from the quarter's mean
+  static constexpr auto features = feature::list(
+      feature::each<feature::log_return>(momentum_windows),  // past returns
+      feature::each<feature::sma_ratio>(ma_windows),         // distance from each trend
+      feature::rsi{rsi_window}, feature::realized_vol{20},   // exhaustion and risk level
+      feature::macd_histogram{12, 26, 9},                    // classic daily trend oscillator
+      feature::zscore{50});                                  // distance from the quarter's mean
 
   static constexpr label::volatility_adaptive labeler{.vol_window = vol_window};
   static constexpr std::array class_targets{0.45, 0.10, 0.45};  // plan: 45/10/45, a bias always

@@ -20,11 +20,10 @@ struct tf_5m {
   static constexpr int vol_window = 48;  // 4 h of returns: stable sigma, still intraday
 
   static constexpr std::size_t feature_count = 17;  // plan: 17 short-term features
-  static constexpr auto features = boost::hana::make_tuple(
-      feature::log_return{1}, feature::log_return{3}, feature::log_return{12},  // momentum_windows
-      feature::sma_ratio{5}, feature::sma_ratio{10}, feature::sma_ratio{20},
-      feature::sma_ratio{50},                                                // ma_windows
-      feature::rsi{14}, feature::atr_ratio{14},                              // Wilder pair
+  static constexpr auto features = feature::list(
+      feature::each<feature::log_return>(momentum_windows),  // past returns
+      feature::each<feature::sma_ratio>(ma_windows),         // distance from each trend
+      feature::rsi{rsi_window}, feature::atr_ratio{14},      // Wilder pair
       feature::bollinger_percent_b{20}, feature::macd_histogram{12, 26, 9},  // classic settings
       feature::realized_vol{12}, feature::vol_ratio{12, 48},  // 1 h vol and 1 h vs 4 h regime
       feature::zscore{20}, feature::stochastic_k{14, 3},      // mean reversion inside the hour

@@ -18,10 +18,11 @@ struct tf_15m {
   static constexpr int rsi_window = 14;                   // Wilder's standard
   static constexpr int vol_window = 32;                   // 8 h of returns
 
-  static constexpr std::size_t feature_count = 8;
-  static constexpr auto features = boost::hana::make_tuple(
-      feature::log_return{1}, feature::log_return{8}, feature::sma_ratio{4}, feature::sma_ratio{16},
-      feature::sma_ratio{96}, feature::rsi{14}, feature::atr_ratio{14}, feature::realized_vol{32});
+  static constexpr std::size_t feature_count = 9;
+  static constexpr auto features =
+      feature::list(feature::each<feature::log_return>(momentum_windows),
+                    feature::each<feature::sma_ratio>(ma_windows), feature::rsi{rsi_window},
+                    feature::atr_ratio{14}, feature::realized_vol{32});
 
   static constexpr label::volatility_adaptive labeler{.vol_window = vol_window};
   static constexpr std::array class_targets{0.40, 0.20, 0.40};  // like 5m

@@ -271,3 +271,35 @@ TEST_CASE("log return features equal ln(close_t / close_t-k) up to rounding",
     }
   }
 }
+
+TEST_CASE("a bad input names the first feature reading it, the field and the bar",
+          "[features][errors]") {
+  auto bars = mtf::test::random_walk_bars(100, 7);
+  bars.close[40] = 0.0;
+  // tf_24h's first column, log_return_5, takes logarithms of closes.
+  CHECK_THROWS_WITH(mtf::compute_feature_matrix(mtf::timeframes::tf_24h::features, bars),
+                    Catch::Matchers::Contains("log_return_5") &&
+                        Catch::Matchers::Contains("field 'close'") &&
+                        Catch::Matchers::Contains("at index 40"));
+  bars = mtf::test::random_walk_bars(100, 8);
+  bars.volume[12] = -1.0;
+  // tf_5m reads volume first in volume_ratio_20 (column 15).
+  CHECK_THROWS_WITH(mtf::compute_feature_matrix(mtf::timeframes::tf_5m::features, bars),
+                    Catch::Matchers::Contains("volume_ratio_20") &&
+                        Catch::Matchers::Contains("field 'volume'") &&
+                        Catch::Matchers::Contains("at index 12"));
+}
+
+TEST_CASE("an infinite feature value is refused naming the feature and the bar",
+          "[features][errors]") {
+  // Finite prices whose range overflows: high - low = 2e308 is +inf, so ATR(1) / close is too.
+  auto bars = mtf::test::random_walk_bars(30, 9);
+  bars.high[17] = 1e308;
+  bars.low[17] = -1e308;
+  const auto features = boost::hana::make_tuple(mtf::feature::rsi{3}, mtf::feature::atr_ratio{1});
+  CHECK_THROWS_WITH(mtf::compute_feature_matrix(features, bars),
+                    Catch::Matchers::Contains("atr_ratio_1") &&
+                        Catch::Matchers::Contains("infinite value at bar 17"));
+  CHECK_THROWS_WITH(mtf::compute_feature(mtf::feature::atr_ratio{1}, bars),
+                    Catch::Matchers::Contains("infinite value at bar 17"));
+}

@@ -1,34 +1,110 @@
 #pragma once
 /// \file A policy's feature list (a Boost.Hana tuple of feature specs, e.g. `tf_5m::features`)
 /// turned into schema names and a row-major bars x features matrix (SPEC §4.3).
+///
+/// The matrix is computed in one fused pass: for each bar, every feature's kernel (see
+/// `feature_specs.hpp`) is advanced and the bar's row is written. The live path
+/// (`streaming_features.hpp`) runs the same `feature_detail::kernel_row` one bar at a time, so
+/// a streamed row is the batch row bit for bit.
 
-#include <algorithm>
+#include <array>
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/length.hpp>
 #include <boost/hana/tuple.hpp>
+#include <boost/hana/unpack.hpp>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
 #include <string>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "mtf/core/errors.hpp"
+#include "mtf/core/huge_pages.hpp"
 #include "mtf/core/xtensor.hpp"
-#include "mtf/features/feature_values.hpp"
+#include "mtf/features/feature_specs.hpp"
+#include "mtf/features/indicator_checks.hpp"
 #include "mtf/intake/bar_series.hpp"
 
 namespace mtf {
 
-namespace feature_detail {
-template <class T>
-struct feature_list_traits : std::false_type {};
-template <class... Specs>
-struct feature_list_traits<boost::hana::tuple<Specs...>>
-    : std::bool_constant<(FeatureSpec<Specs> && ...)> {};
+/// A feature spec defined by a kernel (every spec of the catalogue, `feature_specs.hpp`): a
+/// schema name, the bar fields it reads, and a kernel giving its value bar by bar. Batch and
+/// streaming features both follow from the kernel.
+template <class Spec>
+concept StreamingFeatureSpec = requires(const Spec& spec, typename Spec::kernel& kernel,
+                                        const feature::bar_step& step) {
+  { spec.name() } -> std::convertible_to<std::string>;
+  { Spec::reads } -> std::convertible_to<feature::inputs>;
+  requires std::constructible_from<typename Spec::kernel, const Spec&>;
+  { kernel.push(step) } -> std::same_as<double>;
+};
 
-/// True for a boost::hana::tuple whose every element models FeatureSpec.
-template <class Features>
-inline constexpr bool is_feature_list = feature_list_traits<std::remove_cvref_t<Features>>::value;
+/// Schema name of a kernel-defined feature spec, e.g. "rsi_14".
+template <StreamingFeatureSpec Spec>
+std::string feature_name(const Spec& spec) {
+  return spec.name();
+}
+
+namespace feature_detail {
+
+inline constexpr double nan = rolling::warm_up_nan;
+
+/// The bar fields a spec's kernel reads; nothing for a spec without a kernel (it validates its
+/// own input in compute_feature).
+template <class Spec>
+constexpr feature::inputs inputs_of() {
+  if constexpr (StreamingFeatureSpec<Spec>) {
+    return Spec::reads;
+  } else {
+    return {};
+  }
+}
+
+/// True when some spec of the list reads the shared one-bar log return.
+template <class... Specs>
+inline constexpr bool reads_log_return = (inputs_of<Specs>().log_return || ...);
+
+/// The kernels of a feature list, in column order: `push(step, row)` advances each one by the
+/// step's bar and writes its value to row[column]. This is the single code path of both the
+/// batch matrix and the streaming rows.
+template <class... Kernels>
+class kernel_row {
+ public:
+  explicit kernel_row(Kernels... kernels) : kernels_(std::move(kernels)...) {}
+  /// Advances every kernel by one bar; row must hold sizeof...(Kernels) values. Flattened (every
+  /// kernel inlined here, at its own column): kernels of one type with different windows then do
+  /// not share a branchy out-of-line copy, and independent kernels interleave.
+  [[gnu::flatten]] void push(const feature::bar_step& step, double* row) noexcept {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((row[I] = std::get<I>(kernels_).push(step)), ...);
+    }
+    (std::make_index_sequence<sizeof...(Kernels)>{});
+  }
+
+ private:
+  std::tuple<Kernels...> kernels_;
+};
+
+/// The "kernel" of a spec that has none (a vendor's batch-only spec: feature_name and
+/// compute_feature only): its precomputed column, replayed by bar index. Batch only.
+class column_replay {
+ public:
+  explicit column_replay(std::vector<double> values) : values_(std::move(values)) {}
+  double push(const feature::bar_step& step) const noexcept { return values_[step.index]; }
+
+ private:
+  std::vector<double> values_;
+};
 
 inline void check_columns(const bar_series& bars) {
   const std::size_t n = bars.size();
@@ -44,6 +120,203 @@ inline void check_columns(const bar_series& bars) {
   check(bars.low, "low");
   check(bars.close, "close");
   check(bars.volume, "volume");
+}
+
+/// Feeds bars to a kernel_row: builds each bar's step (previous close, shared log return).
+template <bool LogReturn>
+class step_source {
+ public:
+  /// The step of the next bar (call in bar order).
+  feature::bar_step next(double high, double low, double close, double volume) noexcept {
+    feature::bar_step step;
+    step.high = high;
+    step.low = low;
+    step.close = close;
+    step.volume = volume;
+    step.previous_close = previous_close_;
+    step.index = index_;
+    if constexpr (LogReturn) {
+      if (index_ > 0) step.log_return = std::log(close / previous_close_);
+    }
+    previous_close_ = close;
+    ++index_;
+    return step;
+  }
+  /// Bars stepped so far.
+  [[nodiscard]] std::size_t count() const noexcept { return index_; }
+  /// Close of the last bar stepped (0 before the first).
+  [[nodiscard]] double previous_close() const noexcept { return previous_close_; }
+
+ private:
+  double previous_close_ = 0.0;
+  std::size_t index_ = 0;
+};
+
+/// True when some value among x[0..n) is infinite. Branch-free, two values per SSE2 operation on
+/// x86-64 (g++ does not vectorise the scalar loop), so checking every row costs little.
+inline bool any_infinite(const double* x, std::size_t n) noexcept {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  std::size_t i = 0;
+  bool found = false;
+#if defined(__SSE2__)
+  const __m128d magnitude = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffff));
+  const __m128d infinity = _mm_set1_pd(inf);
+  __m128d hits = _mm_setzero_pd();
+  for (; i + 2 <= n; i += 2)
+    hits = _mm_or_pd(hits, _mm_cmpeq_pd(_mm_and_pd(_mm_loadu_pd(x + i), magnitude), infinity));
+  found = _mm_movemask_pd(hits) != 0;
+#endif
+  for (; i < n; ++i)
+    found = found || std::abs(x[i]) == inf;
+  return found;
+}
+
+/// Checks the bar fields the list's kernels read (see feature::inputs), scanning each column
+/// once; the error names the first feature, in column order, whose input is bad, the field and
+/// the bar index.
+template <class... Specs>
+void check_inputs(const boost::hana::tuple<Specs...>& features, const bar_series& bars) {
+  constexpr bool any_kernel = (StreamingFeatureSpec<Specs> || ...);
+  if constexpr (any_kernel) {
+    constexpr bool positive_close =
+        ((inputs_of<Specs>().positive_close || inputs_of<Specs>().log_return) || ...);
+    constexpr bool high_low = (inputs_of<Specs>().high_low || ...);
+    constexpr bool volume = (inputs_of<Specs>().volume || ...);
+    const std::size_t n = bars.size();
+    const std::span<const double> close(bars.close);
+    const std::size_t bad_positive =
+        positive_close ? indicator_detail::first_failing(close, indicator_detail::positive_price)
+                       : n;
+    // A finite scan is only needed when the positive one did not already pass.
+    const std::size_t bad_finite =
+        positive_close && bad_positive == n
+            ? n
+            : indicator_detail::first_failing(close, indicator_detail::finite_value);
+    const std::size_t bad_high =
+        high_low ? indicator_detail::first_failing(bars.high, indicator_detail::finite_value) : n;
+    const std::size_t bad_low =
+        high_low ? indicator_detail::first_failing(bars.low, indicator_detail::finite_value) : n;
+    const std::size_t bad_volume =
+        volume ? indicator_detail::first_failing(bars.volume, indicator_detail::valid_volume) : n;
+    if (bad_positive == n && bad_finite == n && bad_high == n && bad_low == n && bad_volume == n)
+      return;
+    boost::hana::for_each(features, [&](const auto& spec) {
+      using spec_type = std::remove_cvref_t<decltype(spec)>;
+      if constexpr (StreamingFeatureSpec<spec_type>) {
+        constexpr feature::inputs reads = spec_type::reads;
+        const std::string name = feature_name(spec);
+        if (bad_finite < n) indicator_detail::fail_finite(name, "close", bad_finite);
+        if ((reads.positive_close || reads.log_return) && bad_positive < n)
+          indicator_detail::fail_positive(name, "close", close[bad_positive], bad_positive);
+        if (reads.high_low && bad_high < n) indicator_detail::fail_finite(name, "high", bad_high);
+        if (reads.high_low && bad_low < n) indicator_detail::fail_finite(name, "low", bad_low);
+        if (reads.volume && bad_volume < n)
+          indicator_detail::fail_volume(name, bars.volume[bad_volume], bad_volume);
+      }
+    });
+  }
+}
+
+/// Runs the kernels over every bar, writing row t to out + t * columns; returns true when some
+/// value written is infinite. Rows are written in blocks, and each block is checked for
+/// infinities while it is still in cache.
+template <class Row, bool LogReturn>
+bool fill_rows(Row& row, const bar_series& bars, double* out, std::size_t columns) {
+  const double* const high = bars.high.data();
+  const double* const low = bars.low.data();
+  const double* const close = bars.close.data();
+  const double* const volume = bars.volume.data();
+  const std::size_t n = bars.size();
+  step_source<LogReturn> steps;
+  bool infinite = false;
+  constexpr std::size_t block_rows = 512;
+  for (std::size_t first = 0; first < n; first += block_rows) {
+    const std::size_t last = std::min(n, first + block_rows);
+    for (std::size_t t = first; t < last; ++t)
+      row.push(steps.next(high[t], low[t], close[t], volume[t]), out + t * columns);
+    infinite = any_infinite(out + first * columns, (last - first) * columns) || infinite;
+  }
+  return infinite;
+}
+
+/// Throws the data_error for the first infinite value: the first column (in feature order)
+/// holding one, at its first row.
+[[noreturn]] inline void fail_infinite(const bar_series& bars,
+                                       const std::vector<std::string>& names, const double* values,
+                                       std::size_t rows) {
+  const std::size_t columns = names.size();
+  for (std::size_t c = 0; c < columns; ++c) {
+    for (std::size_t t = 0; t < rows; ++t) {
+      if (std::isinf(values[t * columns + c])) {
+        // Every feature defines a neutral value for degenerate denominators; an infinity here
+        // means broken input (e.g. prices so extreme that a ratio overflows).
+        indicator_detail::fail(bars.source, names[c], "infinite value at bar " + std::to_string(t));
+      }
+    }
+  }
+  indicator_detail::fail(bars.source, "features", "infinite value");
+}
+
+}  // namespace feature_detail
+
+/// Values of one kernel-defined feature over a series: one entry per bar, NaN during the
+/// warm-up, finite afterwards (bit-identical to the feature's column in any matrix). Throws
+/// data_error for a bad window, columns of different lengths, or a bad input field (see the
+/// spec's `reads`), naming the feature.
+template <StreamingFeatureSpec Spec>
+std::vector<double> compute_feature(const Spec& spec, const bar_series& bars) {
+  feature_detail::check_columns(bars);
+  feature_detail::kernel_row<typename Spec::kernel> row{typename Spec::kernel(spec)};
+  feature_detail::check_inputs(boost::hana::make_tuple(spec), bars);
+  std::vector<double> out(bars.size());
+  if (feature_detail::fill_rows<decltype(row), Spec::reads.log_return>(row, bars, out.data(), 1)) {
+    feature_detail::fail_infinite(bars, {feature_name(spec)}, out.data(), out.size());
+  }
+  return out;
+}
+
+/// A type usable in a policy's feature list: it has a schema name and per-bar values. The
+/// catalogue's specs model it through their kernels (StreamingFeatureSpec). A vendoring project
+/// can add a batch-only spec type by providing `feature_name(spec)` and
+/// `compute_feature(spec, bars)` in the type's namespace (found by argument-dependent lookup);
+/// such a spec works in compute_feature_matrix but not in streaming_features.
+template <class Spec>
+concept FeatureSpec = requires(const Spec& spec, const bar_series& bars) {
+  { feature_name(spec) } -> std::convertible_to<std::string>;
+  { compute_feature(spec, bars) } -> std::same_as<std::vector<double>>;
+};
+
+namespace feature_detail {
+template <class T>
+struct feature_list_traits : std::false_type {};
+template <class... Specs>
+struct feature_list_traits<boost::hana::tuple<Specs...>>
+    : std::bool_constant<(FeatureSpec<Specs> && ...)> {};
+
+/// True for a boost::hana::tuple whose every element models FeatureSpec.
+template <class Features>
+inline constexpr bool is_feature_list = feature_list_traits<std::remove_cvref_t<Features>>::value;
+
+template <class T>
+struct list_reads_log_return : std::false_type {};
+template <class... Specs>
+struct list_reads_log_return<boost::hana::tuple<Specs...>>
+    : std::bool_constant<reads_log_return<Specs...>> {};
+
+/// The kernel a spec contributes to a batch matrix: its own, or its precomputed column.
+template <class Spec>
+auto batch_kernel(const Spec& spec, const bar_series& bars) {
+  if constexpr (StreamingFeatureSpec<Spec>) {
+    return typename Spec::kernel(spec);
+  } else {
+    std::vector<double> values = compute_feature(spec, bars);
+    if (values.size() != bars.size()) {
+      indicator_detail::fail(bars.source, feature_name(spec),
+                             "feature produced " + std::to_string(values.size()) + " values for " +
+                                 std::to_string(bars.size()) + " bars");
+    }
+    return column_replay(std::move(values));
+  }
 }
 }  // namespace feature_detail
 
@@ -61,8 +334,8 @@ std::vector<std::string> feature_names(const Features& features) {
 
 /// Feature matrix: row t = bar t, column j = the j-th spec's value (row-major, n_bars x
 /// n_features). Entries are NaN during each column's warm-up and finite afterwards; row t uses
-/// bars 0..t only. Throws data_error if the series' columns differ in length or its prices are
-/// bad (see indicators.hpp), naming the series' source.
+/// bars 0..t only. Throws data_error if the series' columns differ in length, a window is bad or
+/// a price the features read is bad (naming the feature), or a value comes out infinite.
 template <class Features>
 mtf::matrix compute_feature_matrix(const Features& features, const bar_series& bars) {
   static_assert(feature_detail::is_feature_list<Features>,
@@ -72,40 +345,16 @@ mtf::matrix compute_feature_matrix(const Features& features, const bar_series& b
   feature_detail::check_columns(bars);
   constexpr std::size_t columns = decltype(boost::hana::length(features))::value;
   const std::size_t rows = bars.size();
-  // Each feature is computed into its own contiguous column, then the columns are transposed
-  // into the row-major matrix in cache-sized row blocks: writing each column straight into the
-  // matrix would touch a new cache line per value (stride = one row).
-  feature_cache cache(bars);
-  std::vector<std::vector<double>> column_values;
-  column_values.reserve(columns);
-  boost::hana::for_each(features, [&](const auto& spec) {
-    column_values.push_back(feature_detail::compute_cached(spec, cache));
-    const std::vector<double>& values = column_values.back();
-    if (values.size() != rows) {
-      indicator_detail::fail(bars.source, feature_name(spec),
-                             "feature produced " + std::to_string(values.size()) + " values for " +
-                                 std::to_string(rows) + " bars");
-    }
-    for (std::size_t t = 0; t < rows; ++t) {
-      if (std::isinf(values[t])) {
-        // Every feature defines a neutral value for degenerate denominators; an infinity here
-        // means broken input (e.g. prices so extreme that a ratio overflows).
-        indicator_detail::fail(bars.source, feature_name(spec),
-                               "infinite value at bar " + std::to_string(t));
-      }
-    }
+  auto row = boost::hana::unpack(features, [&](const auto&... spec) {
+    return feature_detail::kernel_row(feature_detail::batch_kernel(spec, bars)...);
   });
+  feature_detail::check_inputs(features, bars);
+  constexpr bool log_return =
+      feature_detail::list_reads_log_return<std::remove_cvref_t<Features>>::value;
   mtf::matrix out = mtf::matrix::from_shape({rows, columns});
-  double* const data = out.data();
-  constexpr std::size_t block_rows = 256;
-  for (std::size_t first = 0; first < rows; first += block_rows) {
-    const std::size_t last = std::min(rows, first + block_rows);
-    for (std::size_t c = 0; c < columns; ++c) {
-      const double* const source = column_values[c].data();
-      for (std::size_t t = first; t < last; ++t)
-        data[t * columns + c] = source[t];
-    }
-  }
+  advise_huge_pages(out.data(), rows * columns * sizeof(double));
+  if (feature_detail::fill_rows<decltype(row), log_return>(row, bars, out.data(), columns))
+    feature_detail::fail_infinite(bars, feature_names(features), out.data(), rows);
   return out;
 }
 

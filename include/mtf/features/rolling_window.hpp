@@ -1,16 +1,20 @@
 #pragma once
-/// \file Building blocks of the indicators: a compensated (Neumaier) sum, rolling mean and
-/// squared deviations that stay exact over 10^7 bars, and an O(n) rolling maximum/minimum.
-/// Every routine here is causal: the value for index t reads x[0..t] only, and its arithmetic
-/// depends on t alone (never on the series length), so a prefix of a series yields
-/// bit-identical values (the leakage audit relies on that).
+/// \file Building blocks of the indicator kernels: a compensated (Neumaier) sum, and O(1)
+/// amortised window states -- a rolling sum, rolling mean and squared deviations that stay exact
+/// over 10^7 bars, a rolling maximum/minimum, exponential smoothing -- each taking one value at a
+/// time. Batch indicators run them over a series, streaming features push one bar at a time: the
+/// same object either way, so both give the same bits.
+///
+/// Every state is causal: the value returned for the t-th push reads pushes 0..t only, and its
+/// arithmetic depends on t alone (never on how many values follow), so a prefix of a series
+/// yields bit-identical values (the leakage audit relies on that).
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
-#include <span>
 #include <vector>
 
 namespace mtf::rolling {
@@ -18,20 +22,32 @@ namespace mtf::rolling {
 /// NaN used for warm-up entries (a quiet NaN with a fixed bit pattern).
 inline constexpr double warm_up_nan = std::numeric_limits<double>::quiet_NaN();
 
-/// Neumaier-compensated running sum: `value()` is the sum of everything `add`ed with an error of
-/// a few ulps of the result, however many terms (plain summation drifts by ~sqrt(N) ulps of the
-/// largest partial sum, which a 10^7-bar rolling window does not forgive).
+/// `condition ? a : b` without a branch: the bits of a or of b, chosen by a mask. For choices the
+/// data decides at random (the sign of a flow), a branch would
+/// be mispredicted about half the time, and g++ compiles a plain `?:` on doubles to a jump.
+inline double select(bool condition, double a, double b) noexcept {
+  const std::uint64_t mask = std::uint64_t{0} - static_cast<std::uint64_t>(condition);
+  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & mask) |
+                               (std::bit_cast<std::uint64_t>(b) & ~mask));
+}
+
+/// Compensated running sum (Neumaier): `value()` is the sum of everything `add`ed with an error
+/// of a few ulps of the result, however many terms (plain summation drifts by ~sqrt(N) ulps of
+/// the largest partial sum, which a 10^7-bar rolling window does not forgive).
+///
+/// Each add accumulates the exact rounding error of `sum + x`. Neumaier takes it as
+/// (larger - sum) + smaller, which needs a magnitude comparison that is unpredictable for signed
+/// terms; Knuth's TwoSum below yields the same error without one. The rounding error of a
+/// floating-point addition is exactly representable, so both expressions give the same bits
+/// (+0 when the addition is exact): this is Neumaier's sum, branch-free.
 class compensated_sum {
  public:
   /// Adds x (use add(-x) to remove a value from a rolling window).
   void add(double x) noexcept {
     const double t = sum_ + x;
-    // Keeps the low-order bits of whichever operand is smaller in magnitude. Both candidates are
-    // computed and one selected, so the compiler emits a conditional move: a branch here is
-    // unpredictable for signed sums (money flow, OBV) and costs more than the extra operations.
-    const double lost_from_x = (sum_ - t) + x;
-    const double lost_from_sum = (x - t) + sum_;
-    correction_ += std::abs(sum_) >= std::abs(x) ? lost_from_x : lost_from_sum;
+    const double x_part = t - sum_;      // the part of x that made it into t
+    const double sum_part = t - x_part;  // the part of sum_ that made it into t
+    correction_ += (sum_ - sum_part) + (x - x_part);
     sum_ = t;
   }
   /// The compensated sum.
@@ -42,116 +58,257 @@ class compensated_sum {
   double correction_ = 0.0;
 };
 
-/// Compensated sum of x[first, last).
-inline double exact_sum(std::span<const double> x, std::size_t first, std::size_t last) {
-  compensated_sum s;
-  for (std::size_t i = first; i < last; ++i)
-    s.add(x[i]);
-  return s.value();
-}
+}  // namespace mtf::rolling
 
-/// Rolling sum over windows of w values of x: calls emit(t, sum) for every t >= w - 1 with the
-/// compensated sum of x[t-w+1..t]. O(n).
-template <class Emit>
-void for_each_window_sum(std::span<const double> x, std::size_t w, Emit&& emit) {
-  if (w == 0 || x.size() < w) return;
-  compensated_sum s;
-  for (std::size_t i = 0; i < w; ++i)
-    s.add(x[i]);
-  emit(w - 1, s.value());
-  for (std::size_t t = w; t < x.size(); ++t) {
-    s.add(x[t]);
-    s.add(-x[t - w]);
-    emit(t, s.value());
+namespace mtf::streaming {
+
+/// The last `capacity` values pushed, oldest first, in exactly `capacity` slots: a push
+/// overwrites the oldest value and returns it, which is all a rolling window needs to know about
+/// the value leaving it.
+template <class T>
+class ring_buffer {
+ public:
+  /// Keeps at most `capacity` values (at least 1).
+  explicit ring_buffer(std::size_t capacity = 1)
+      : capacity_(capacity < 1 ? 1 : capacity), data_(capacity_, T{}) {}
+  /// Appends a value, dropping the oldest when full; returns the value pushed `capacity` pushes
+  /// ago (T{} while fewer values have been pushed).
+  T push(T value) noexcept {
+    const T old = data_[next_];
+    data_[next_] = value;
+    // Wraps without a branch: a jump taken once per `capacity` pushes is mispredicted each
+    // time, which for short windows costs more than the arithmetic.
+    const std::size_t following = next_ + 1;
+    next_ = following & (std::size_t{0} - static_cast<std::size_t>(following != capacity_));
+    ++count_;
+    return old;
   }
-}
+  /// Number of values held (<= capacity).
+  [[nodiscard]] std::size_t size() const noexcept {
+    return count_ < capacity_ ? count_ : capacity_;
+  }
+  /// The value pushed `age` pushes ago: back(0) is the newest. Requires age < size().
+  [[nodiscard]] T back(std::size_t age) const noexcept {
+    return data_[next_ > age ? next_ - 1 - age : next_ + capacity_ - 1 - age];
+  }
+  /// The i-th held value, oldest first (i < size()).
+  [[nodiscard]] T operator[](std::size_t i) const noexcept {
+    const std::size_t j = (count_ < capacity_ ? 0 : next_) + i;
+    return data_[j < capacity_ ? j : j - capacity_];
+  }
 
-/// Rolling mean and M2 (sum of squared deviations from the mean) over windows of w values:
-/// calls emit(t, mean, m2) for every t >= w - 1. O(n).
+ private:
+  std::size_t capacity_;
+  std::vector<T> data_;
+  std::size_t next_ = 0;   // slot of the next write (= of the oldest value once full)
+  std::size_t count_ = 0;  // total pushes
+};
+
+/// Compensated sum of the last w values pushed, NaN until w values have been pushed. Each push
+/// adds the new value, then removes the one leaving the window (in that order, always).
+class window_sum {
+ public:
+  explicit window_sum(std::size_t w) : w_(w), values_(w) {}
+  /// Pushes x[t] and returns the sum of x[t-w+1..t] (NaN before t = w-1).
+  double push(double x) noexcept {
+    const double leaving = values_.push(x);  // x[t-w]
+    sum_.add(x);
+    if (count_ >= w_) sum_.add(-leaving);
+    ++count_;
+    return count_ >= w_ ? sum_.value() : rolling::warm_up_nan;
+  }
+  /// Values pushed so far.
+  [[nodiscard]] std::size_t count() const noexcept { return count_; }
+
+ private:
+  std::size_t w_;
+  ring_buffer<double> values_;
+  rolling::compensated_sum sum_;
+  std::size_t count_ = 0;
+};
+
+/// Mean and M2 (sum of squared deviations) of a window.
+struct window_moments_value {
+  double mean = rolling::warm_up_nan;
+  double m2 = rolling::warm_up_nan;
+  bool ready = false;  ///< false during the warm-up (fewer than w values)
+};
+
+/// Rolling mean and M2 (sum of squared deviations from the mean) of the last w values, O(1)
+/// amortised.
 ///
 /// Method: Welford's replace-one update (new value in, oldest out), with an exact two-pass
 /// recomputation every max(4w, 1024) windows so rounding cannot accumulate over long series
-/// (amortised cost <= 0.5 extra operations per bar). A window whose values are all equal is
+/// (amortised cost <= 0.5 extra operations per value). A window whose values are all equal is
 /// detected exactly (a rolling count of unequal neighbours) and reported as mean = that value,
 /// m2 = 0, so flat stretches give exact zero deviation instead of rounding residue that would
 /// turn a z-score into noise.
-template <class Emit>
-void for_each_window_moments(std::span<const double> x, std::size_t w, Emit&& emit) {
-  const std::size_t n = x.size();
-  if (w == 0 || n < w) return;
-  const std::size_t recompute_every = std::max<std::size_t>(4 * w, 1024);
-  const double inv_w = 1.0 / static_cast<double>(w);
-  double mean = 0.0;
-  double m2 = 0.0;
-  auto recompute = [&](std::size_t t) {
-    mean = exact_sum(x, t + 1 - w, t + 1) * inv_w;
+class window_moments {
+ public:
+  explicit window_moments(std::size_t w)
+      : w_(w),
+        recompute_every_(std::max<std::size_t>(4 * w, 1024)),
+        inv_w_(1.0 / static_cast<double>(w)),
+        values_(w),
+        differs_(w > 1 ? w - 1 : 1) {}
+
+  /// Pushes x[t]; returns the moments of x[t-w+1..t] (not ready before t = w-1).
+  window_moments_value push(double x) noexcept {
+    const std::size_t t = count_++;
+    const double x_old = values_.push(x);  // x[t-w] (valid once t >= w)
+    if (w_ > 1 && t > 0) {
+      // The window's w-1 neighbour pairs: pair t enters, pair t-w+1 (x[t-w+1] vs x[t-w]) leaves.
+      const std::size_t enters = x != last_ ? 1 : 0;
+      const std::size_t leaves = differs_.push(enters);
+      unequal_ += enters;
+      if (t >= w_) unequal_ -= leaves;
+    }
+    last_ = x;
+    if (t + 1 < w_) return {};
+    if (t + 1 == w_) {
+      if (unequal_ == 0) {
+        mean_ = x;
+      } else {
+        recompute();
+      }
+      return {mean_, m2_, true};
+    }
+    ++since_recompute_;
+    if (unequal_ == 0) {
+      mean_ = x;
+      m2_ = 0.0;
+    } else if (since_recompute_ >= recompute_every_) {
+      recompute();
+      since_recompute_ = 0;
+    } else {
+      const double x_new = x;
+      const double mean_old = mean_;
+      mean_ += (x_new - x_old) * inv_w_;
+      m2_ += (x_new - x_old) * ((x_new - mean_) + (x_old - mean_old));
+      if (m2_ < 0.0) m2_ = 0.0;  // rounding can push a tiny M2 below zero
+    }
+    return {mean_, m2_, true};
+  }
+
+ private:
+  /// Exact two-pass over the current window, oldest value first: compensated mean, then squared
+  /// deviations corrected for the first-order effect of the rounding in the mean.
+  void recompute() noexcept {
+    rolling::compensated_sum s;
+    for (std::size_t i = 0; i < w_; ++i)
+      s.add(values_[i]);
+    mean_ = s.value() * inv_w_;
     double ss = 0.0;
     double sd = 0.0;
-    for (std::size_t i = t + 1 - w; i <= t; ++i) {
-      const double d = x[i] - mean;
+    for (std::size_t i = 0; i < w_; ++i) {
+      const double d = values_[i] - mean_;
       ss += d * d;
       sd += d;
     }
-    // Corrected two-pass: removes the first-order effect of the rounding in `mean`.
-    m2 = std::max(0.0, ss - sd * sd * inv_w);
-  };
-  std::size_t unequal = 0;  // adjacent pairs in the window that differ
-  for (std::size_t i = 1; i < w; ++i)
-    unequal += (x[i] != x[i - 1]) ? 1 : 0;
-  if (unequal == 0) {
-    mean = x[w - 1];
-  } else {
-    recompute(w - 1);
+    m2_ = std::max(0.0, ss - sd * sd * inv_w_);
   }
-  emit(w - 1, mean, m2);
-  std::size_t since_recompute = 0;
-  for (std::size_t t = w; t < n; ++t) {
-    if (w > 1) {
-      unequal += (x[t] != x[t - 1]) ? 1 : 0;
-      unequal -= (x[t - w + 1] != x[t - w]) ? 1 : 0;
-    }
-    ++since_recompute;
-    if (unequal == 0) {
-      mean = x[t];
-      m2 = 0.0;
-    } else if (since_recompute >= recompute_every) {
-      recompute(t);
-      since_recompute = 0;
+
+  std::size_t w_;
+  std::size_t recompute_every_;
+  double inv_w_;
+  ring_buffer<double> values_;        // the window
+  ring_buffer<std::size_t> differs_;  // 1 where a value differs from its predecessor
+  std::size_t count_ = 0;
+  std::size_t unequal_ = 0;  // neighbour pairs in the window that differ
+  std::size_t since_recompute_ = 0;
+  double last_ = 0.0;
+  double mean_ = 0.0;
+  double m2_ = 0.0;
+};
+
+/// `a >= b`: a later value at least as large retires an earlier one (rolling maximum).
+struct at_least {
+  bool operator()(double a, double b) const noexcept { return a >= b; }
+  /// The extreme of an earlier extreme and a later value, the later one winning ties (for
+  /// finite values, `later >= earlier ? later : earlier`; written so that it compiles to maxsd).
+  static double pick(double earlier, double later) noexcept {
+    return earlier > later ? earlier : later;
+  }
+};
+/// `a <= b`: a later value at most as large retires an earlier one (rolling minimum).
+struct at_most {
+  bool operator()(double a, double b) const noexcept { return a <= b; }
+  /// As at_least::pick, for the minimum (compiles to minsd).
+  static double pick(double earlier, double later) noexcept {
+    return earlier < later ? earlier : later;
+  }
+};
+
+/// Rolling extreme of the last w finite values, O(1) amortised and branch-light (van Herk /
+/// Gil-Werman): the series is cut into blocks of w values; the window ending at t is the tail of
+/// the previous block plus the head of the current one, so its extreme combines the previous
+/// block's suffix extreme (computed once per block, backwards) with the current block's running
+/// prefix extreme. `Dominates` is at_least (a maximum) or at_most (a minimum); every combination
+/// lets the later value win ties, so among equal extremes the latest is returned -- the value a
+/// monotonic deque returns. (A deque's data-dependent branches are mispredicted on price data.)
+template <class Dominates>
+class window_extreme {
+ public:
+  explicit window_extreme(std::size_t w, Dominates = {}) : w_(w), block_(w), suffix_(w) {}
+  /// Pushes x[t]; returns the extreme of x[t-w+1..t] (NaN before t = w-1).
+  double push(double x) noexcept {
+    const std::size_t position = position_;
+    block_[position] = x;
+    prefix_ = position == 0 ? x : Dominates::pick(prefix_, x);
+    double extreme = prefix_;  // the window is exactly the current block
+    if (position + 1 < w_) {
+      extreme = Dominates::pick(suffix_[position + 1], prefix_);
+      position_ = position + 1;
     } else {
-      const double x_new = x[t];
-      const double x_old = x[t - w];
-      const double mean_old = mean;
-      mean += (x_new - x_old) * inv_w;
-      m2 += (x_new - x_old) * ((x_new - mean) + (x_old - mean_old));
-      if (m2 < 0.0) m2 = 0.0;  // rounding can push a tiny M2 below zero
+      // Block complete: its suffix extremes serve the next w windows.
+      double suffix = block_[w_ - 1];
+      suffix_[w_ - 1] = suffix;
+      for (std::size_t j = w_ - 1; j-- > 0;) {
+        suffix = Dominates::pick(block_[j], suffix);
+        suffix_[j] = suffix;
+      }
+      position_ = 0;
+      full_ = true;
     }
-    emit(t, mean, m2);
+    return full_ ? extreme : rolling::warm_up_nan;
   }
-}
 
-/// Rolling extreme over windows of w values, O(n) with a monotonic deque (kept in a ring buffer
-/// of indices). `dominates(a, b)` is true when a value a arriving later makes an earlier b
-/// useless: `a >= b` for a maximum, `a <= b` for a minimum. Calls emit(t, extreme) for t >= w-1.
-template <class Dominates, class Emit>
-void for_each_window_extreme(std::span<const double> x, std::size_t w, Dominates dominates,
-                             Emit&& emit) {
-  const std::size_t n = x.size();
-  if (w == 0 || n < w) return;
-  // Ring of a power-of-two capacity > w, so wrapping is a mask rather than a branch.
-  const std::size_t capacity = std::bit_ceil(w + 1);
-  const std::size_t mask = capacity - 1;
-  std::vector<std::size_t> ring(capacity);
-  std::size_t head = 0;  // position of the front (the current extreme); positions grow freely
-  std::size_t tail = 0;  // one past the back
-  for (std::size_t t = 0; t < n; ++t) {
-    // Evict first so the ring never holds more than w indices (all within [t-w+1, t]).
-    if (tail != head && ring[head & mask] + w <= t) ++head;
-    while (tail != head && dominates(x[t], x[ring[(tail - 1) & mask]]))
-      --tail;
-    ring[tail & mask] = t;
-    ++tail;
-    if (t + 1 >= w) emit(t, x[ring[head & mask]]);
+ private:
+  std::size_t w_;
+  std::vector<double> block_;   // the current block's values, by position
+  std::vector<double> suffix_;  // suffix_[j]: extreme of the previous block's positions j..w-1
+  double prefix_ = 0.0;         // extreme of the current block so far
+  std::size_t position_ = 0;    // t mod w
+  bool full_ = false;           // a whole block has been seen (t >= w-1)
+};
+
+/// Exponential smoothing e += alpha (x - e), seeded at the n-th push with the compensated mean of
+/// the first n values (the TA-Lib/TTR seeding). alpha = 2/(n+1) gives the EMA.
+class exponential_smoothing {
+ public:
+  exponential_smoothing(std::size_t n, double alpha) : n_(n), alpha_(alpha) {}
+  /// Pushes the next value; returns the smoothed value (NaN for the first n-1 pushes).
+  double push(double x) noexcept {
+    ++count_;
+    if (count_ < n_) {
+      seed_.add(x);
+      return rolling::warm_up_nan;
+    }
+    if (count_ == n_) {
+      seed_.add(x);
+      e_ = seed_.value() / static_cast<double>(n_);
+    } else {
+      e_ += alpha_ * (x - e_);
+    }
+    return e_;
   }
-}
 
-}  // namespace mtf::rolling
+ private:
+  std::size_t n_;
+  double alpha_;
+  rolling::compensated_sum seed_;
+  double e_ = 0.0;
+  std::size_t count_ = 0;
+};
+
+}  // namespace mtf::streaming

@@ -1,24 +1,23 @@
 #pragma once
-/// \file Streaming building blocks of the indicators: state that takes one new value (or bar) at
-/// a time in O(1) amortised and yields what the batch routines of `rolling_window.hpp` and
-/// `indicators.hpp` yield for that index when run over the whole history.
+/// \file The indicator kernels: the one definition of every indicator of SPEC §5. A kernel is a
+/// small state type whose `push(...)` takes the next value (or bar) and returns the indicator at
+/// that index in O(1) amortised (CCI: O(window)), NaN (`rolling::warm_up_nan`) during the
+/// warm-up. `indicators.hpp` runs them over whole series (the standalone functions `mtf::sma`,
+/// `mtf::rsi`, ...), `feature_specs.hpp` builds the features from them, and the streaming
+/// features push one live bar at a time through the same objects -- so batch and streaming
+/// values are the same bits by construction.
 ///
-/// Bit-identity with the batch path is by construction, not by tolerance: each state performs
-/// the same floating-point operations, on the same operands, in the same order as its batch
-/// counterpart (same `rolling::compensated_sum` steps, the same Welford replace-one update and
-/// the same periodic exact recomputation at the same indices, the same Wilder/EMA recursions
-/// written with the same expressions). The tests check every value bit for bit.
-///
-/// Warm-up values are `rolling::warm_up_nan`, exactly where the batch output is NaN.
+/// Definitions follow TA-Lib / R TTR; where those two differ, the choice is documented at the
+/// standalone function in `indicators.hpp`. Kernels take already-checked windows (sizes >= 1,
+/// see `indicator_detail::checked_window`) and trust their inputs to be finite; the callers
+/// validate.
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
-#include "mtf/features/indicators.hpp"
+#include "mtf/features/indicator_checks.hpp"
 #include "mtf/features/rolling_window.hpp"
 #include "mtf/intake/bar_series.hpp"
 
@@ -40,218 +39,47 @@ inline bar bar_at(const bar_series& bars, std::size_t i) {
              bars.low[i],       bars.close[i], bars.volume[i]};
 }
 
-/// The last `capacity` values pushed, oldest first: a power-of-two ring so indexing is a mask.
-template <class T>
-class ring_buffer {
+/// Wilder's recursive average avg = (avg (n-1) + x) / n, written exactly as TA-Lib and the
+/// published worked examples do (multiply, add, divide) so those tables are reproduced.
+inline double wilder_step(double average, double x, double n) noexcept {
+  return (average * (n - 1.0) + x) / n;
+}
+
+/// True range: max(high, previous close) - min(low, previous close); high - low for the first
+/// bar (no previous close).
+inline double true_range(double high, double low, bool has_previous,
+                         double previous_close) noexcept {
+  if (!has_previous) return high - low;
+  return std::max(high, previous_close) - std::min(low, previous_close);
+}
+
+/// Simple moving average of the last n values (compensated window sum times 1/n).
+class sma_state {
  public:
-  /// Keeps at most `capacity` values (capacity >= 1).
-  explicit ring_buffer(std::size_t capacity = 1)
-      : capacity_(capacity),
-        data_(std::bit_ceil(capacity < 1 ? 1 : capacity)),
-        mask_(data_.size() - 1) {}
-  /// Appends a value, dropping the oldest when full.
-  void push(T value) noexcept {
-    data_[end_ & mask_] = value;
-    ++end_;
-  }
-  /// Number of values held (<= capacity).
-  [[nodiscard]] std::size_t size() const noexcept { return end_ < capacity_ ? end_ : capacity_; }
-  /// The value pushed `age` pushes ago: back(0) is the newest. Requires age < size().
-  [[nodiscard]] T back(std::size_t age) const noexcept { return data_[(end_ - 1 - age) & mask_]; }
-  /// The i-th held value, oldest first (i < size()).
-  [[nodiscard]] T operator[](std::size_t i) const noexcept {
-    return data_[(end_ - size() + i) & mask_];
-  }
+  explicit sma_state(std::size_t n) : sum_(n), inv_n_(1.0 / static_cast<double>(n)) {}
+  /// Pushes x[t]; returns the mean of x[t-n+1..t] (NaN for t < n-1).
+  double push(double x) noexcept { return sum_.push(x) * inv_n_; }
 
  private:
-  std::size_t capacity_;
-  std::vector<T> data_;
-  std::size_t mask_;
-  std::size_t end_ = 0;  // total pushes; position of the next write
+  window_sum sum_;
+  double inv_n_;
 };
 
-/// Streaming `rolling::for_each_window_sum`: the compensated sum of the last w values, NaN until
-/// w values have been pushed.
-class window_sum {
+/// Exponential moving average, alpha = 2/(n+1), seeded at the n-th value with the SMA of the
+/// first n values (TA-Lib and TTR).
+class ema_state {
  public:
-  explicit window_sum(std::size_t w) : w_(w), values_(w) {}
-  /// Pushes x[t] and returns the window sum at t (NaN before t = w-1).
-  double push(double x) noexcept {
-    sum_.add(x);
-    if (count_ >= w_) sum_.add(-values_.back(w_ - 1));  // x[t-w], after adding x[t] (batch order)
-    values_.push(x);
-    ++count_;
-    return count_ >= w_ ? sum_.value() : rolling::warm_up_nan;
-  }
-  /// Values pushed so far.
-  [[nodiscard]] std::size_t count() const noexcept { return count_; }
+  explicit ema_state(std::size_t n) : smoothing_(n, 2.0 / (static_cast<double>(n) + 1.0)) {}
+  /// Pushes x[t]; returns the EMA at t (NaN for t < n-1).
+  double push(double x) noexcept { return smoothing_.push(x); }
 
  private:
-  std::size_t w_;
-  ring_buffer<double> values_;
-  rolling::compensated_sum sum_;
-  std::size_t count_ = 0;
+  exponential_smoothing smoothing_;
 };
 
-/// Mean and M2 (sum of squared deviations) of a window.
-struct window_moments_value {
-  double mean = rolling::warm_up_nan;
-  double m2 = rolling::warm_up_nan;
-  bool ready = false;  ///< false during the warm-up (fewer than w values)
-};
-
-/// Streaming `rolling::for_each_window_moments`: the same Welford replace-one updates, the same
-/// exact two-pass recomputation at the same indices (every max(4w, 1024) windows since the last
-/// one) and the same exact flat-window detection, so every (mean, m2) is bit-identical.
-class window_moments {
- public:
-  explicit window_moments(std::size_t w)
-      : w_(w),
-        recompute_every_(std::max<std::size_t>(4 * w, 1024)),
-        inv_w_(1.0 / static_cast<double>(w)),
-        values_(w + 1) {}
-
-  /// Pushes x[t]; returns the moments of x[t-w+1..t] (not ready before t = w-1).
-  window_moments_value push(double x) noexcept {
-    const std::size_t t = count_;
-    const double previous = t > 0 ? values_.back(0) : 0.0;
-    values_.push(x);  // holds x[t-w..t]
-    ++count_;
-    if (t + 1 < w_) {
-      if (t > 0) unequal_ += (x != previous) ? 1 : 0;
-      return {};
-    }
-    if (t + 1 == w_) {
-      if (t > 0) unequal_ += (x != previous) ? 1 : 0;
-      if (unequal_ == 0) {
-        mean_ = x;
-      } else {
-        recompute();
-      }
-      return {mean_, m2_, true};
-    }
-    if (w_ > 1) {
-      unequal_ += (x != previous) ? 1 : 0;
-      unequal_ -= (values_.back(w_ - 1) != values_.back(w_)) ? 1 : 0;  // x[t-w+1] vs x[t-w]
-    }
-    ++since_recompute_;
-    if (unequal_ == 0) {
-      mean_ = x;
-      m2_ = 0.0;
-    } else if (since_recompute_ >= recompute_every_) {
-      recompute();
-      since_recompute_ = 0;
-    } else {
-      const double x_new = x;
-      const double x_old = values_.back(w_);
-      const double mean_old = mean_;
-      mean_ += (x_new - x_old) * inv_w_;
-      m2_ += (x_new - x_old) * ((x_new - mean_) + (x_old - mean_old));
-      if (m2_ < 0.0) m2_ = 0.0;
-    }
-    return {mean_, m2_, true};
-  }
-
- private:
-  /// The batch's exact two-pass over the current window, oldest value first.
-  void recompute() noexcept {
-    rolling::compensated_sum s;
-    for (std::size_t age = w_; age-- > 0;)
-      s.add(values_.back(age));
-    mean_ = s.value() * inv_w_;
-    double ss = 0.0;
-    double sd = 0.0;
-    for (std::size_t age = w_; age-- > 0;) {
-      const double d = values_.back(age) - mean_;
-      ss += d * d;
-      sd += d;
-    }
-    m2_ = std::max(0.0, ss - sd * sd * inv_w_);
-  }
-
-  std::size_t w_;
-  std::size_t recompute_every_;
-  double inv_w_;
-  ring_buffer<double> values_;
-  std::size_t count_ = 0;
-  std::size_t unequal_ = 0;
-  std::size_t since_recompute_ = 0;
-  double mean_ = 0.0;
-  double m2_ = 0.0;
-};
-
-/// Streaming `rolling::for_each_window_extreme`: a monotonic deque of (index, value), O(1)
-/// amortised. `Dominates` as in the batch routine (`a >= b` for a maximum, `a <= b` for a
-/// minimum).
-template <class Dominates>
-class window_extreme {
- public:
-  explicit window_extreme(std::size_t w, Dominates dominates = {})
-      : w_(w), ring_(std::bit_ceil(w + 1)), mask_(ring_.size() - 1), dominates_(dominates) {}
-  /// Pushes x[t]; returns the extreme of x[t-w+1..t] (NaN before t = w-1).
-  double push(double x) noexcept {
-    const std::size_t t = count_++;
-    if (tail_ != head_ && ring_[head_ & mask_].index + w_ <= t) ++head_;
-    while (tail_ != head_ && dominates_(x, ring_[(tail_ - 1) & mask_].value))
-      --tail_;
-    ring_[tail_ & mask_] = {t, x};
-    ++tail_;
-    return t + 1 >= w_ ? ring_[head_ & mask_].value : rolling::warm_up_nan;
-  }
-
- private:
-  struct entry {
-    std::size_t index;
-    double value;
-  };
-  std::size_t w_;
-  std::vector<entry> ring_;
-  std::size_t mask_;
-  Dominates dominates_;
-  std::size_t head_ = 0;
-  std::size_t tail_ = 0;
-  std::size_t count_ = 0;
-};
-
-/// `a >= b`: a later value at least as large retires an earlier one (rolling maximum).
-struct at_least {
-  bool operator()(double a, double b) const noexcept { return a >= b; }
-};
-/// `a <= b`: a later value at most as large retires an earlier one (rolling minimum).
-struct at_most {
-  bool operator()(double a, double b) const noexcept { return a <= b; }
-};
-
-/// Streaming `indicator_detail::smooth_from`: seeded with the compensated mean of the first n
-/// values pushed, then e += alpha (x - e). The caller pushes from the batch's `first` index on.
-class exponential_smoothing {
- public:
-  exponential_smoothing(std::size_t n, double alpha) : n_(n), alpha_(alpha) {}
-  /// Pushes the next value; returns the smoothed value (NaN for the first n-1 pushes).
-  double push(double x) noexcept {
-    ++count_;
-    if (count_ < n_) {
-      seed_.add(x);
-      return rolling::warm_up_nan;
-    }
-    if (count_ == n_) {
-      seed_.add(x);
-      e_ = seed_.value() / static_cast<double>(n_);
-    } else {
-      e_ += alpha_ * (x - e_);
-    }
-    return e_;
-  }
-
- private:
-  std::size_t n_;
-  double alpha_;
-  rolling::compensated_sum seed_;
-  double e_ = 0.0;
-  std::size_t count_ = 0;
-};
-
-/// Streaming Wilder RSI in [0, 100] (mtf::rsi): first value at the n-th change (bar index n).
+/// Wilder RSI in [0, 100]: changes d_t = close_t - close_{t-1}; average gain and loss seeded at
+/// index n with the compensated mean of the first n gains/losses, then Wilder-smoothed;
+/// RSI = 100 g / (g + l), 50 when both are 0.
 class rsi_state {
  public:
   explicit rsi_state(std::size_t n) : n_(n), nd_(static_cast<double>(n)) {}
@@ -273,8 +101,8 @@ class rsi_state {
       avg_gain_ = gains_.value() / nd_;
       avg_loss_ = losses_.value() / nd_;
     } else {
-      avg_gain_ = indicator_detail::wilder_step(avg_gain_, d > 0 ? d : 0.0, nd_);
-      avg_loss_ = indicator_detail::wilder_step(avg_loss_, d < 0 ? -d : 0.0, nd_);
+      avg_gain_ = wilder_step(avg_gain_, d > 0 ? d : 0.0, nd_);
+      avg_loss_ = wilder_step(avg_loss_, d < 0 ? -d : 0.0, nd_);
     }
     const double g = avg_gain_, l = avg_loss_;
     return g + l > 0.0 ? 100.0 * (g / (g + l)) : 50.0;
@@ -289,21 +117,16 @@ class rsi_state {
   std::size_t count_ = 0;
 };
 
-/// True range of a bar given the previous close (high - low for the first bar).
-inline double true_range(const bar& b, bool has_previous, double previous_close) noexcept {
-  if (!has_previous) return b.high - b.low;
-  return std::max(b.high, previous_close) - std::min(b.low, previous_close);
-}
-
-/// Streaming Wilder ATR in price units (mtf::atr): first value at bar index n-1.
+/// Wilder ATR in price units: seeded at index n-1 with the compensated mean of TR_0..TR_{n-1}
+/// (TR_0 = high - low), then Wilder-smoothed.
 class atr_state {
  public:
   explicit atr_state(std::size_t n) : n_(n), nd_(static_cast<double>(n)) {}
   /// Pushes bar t; returns ATR at t (NaN for t < n-1).
-  double push(const bar& b) noexcept {
+  double push(double high, double low, double close) noexcept {
     const std::size_t t = count_++;
-    const double tr = true_range(b, t > 0, previous_close_);
-    previous_close_ = b.close;
+    const double tr = true_range(high, low, t > 0, previous_close_);
+    previous_close_ = close;
     if (t + 1 < n_) {
       seed_.add(tr);
       return rolling::warm_up_nan;
@@ -312,7 +135,7 @@ class atr_state {
       seed_.add(tr);
       value_ = seed_.value() / nd_;
     } else {
-      value_ = indicator_detail::wilder_step(value_, tr, nd_);
+      value_ = wilder_step(value_, tr, nd_);
     }
     return value_;
   }
@@ -326,6 +149,181 @@ class atr_state {
   std::size_t count_ = 0;
 };
 
+/// Bollinger bands and %B of one bar (NaN during the warm-up).
+struct bollinger_value {
+  double lower = rolling::warm_up_nan;      ///< middle - k * population std
+  double middle = rolling::warm_up_nan;     ///< SMA of the window
+  double upper = rolling::warm_up_nan;      ///< middle + k * population std
+  double percent_b = rolling::warm_up_nan;  ///< (close - lower) / (upper - lower); 0.5 if flat
+};
+
+/// Bollinger bands over the last n closes, k population standard deviations wide. Throws
+/// data_error for k not finite and positive.
+class bollinger_state {
+ public:
+  bollinger_state(std::size_t n, double k)
+      : moments_(n), inv_n_(1.0 / static_cast<double>(n)), k_(k) {
+    if (!(k > 0.0) || !std::isfinite(k))
+      indicator_detail::fail_argument("bollinger", "k", "band width k must be finite and positive");
+  }
+  /// Pushes close[t]; returns the bands at t.
+  bollinger_value push(double close) noexcept {
+    const auto m = moments_.push(close);
+    if (!m.ready) return {};
+    const double half_width = k_ * std::sqrt(m.m2 * inv_n_);
+    bollinger_value out;
+    out.middle = m.mean;
+    out.lower = m.mean - half_width;
+    out.upper = m.mean + half_width;
+    out.percent_b = half_width > 0.0 ? (close - out.lower) / (2.0 * half_width) : 0.5;
+    return out;
+  }
+
+ private:
+  window_moments moments_;
+  double inv_n_;
+  double k_;
+};
+
+/// MACD line, signal and histogram of one bar, price units (NaN during their warm-ups).
+struct macd_value {
+  double line = rolling::warm_up_nan;       ///< first at index slow-1
+  double signal = rolling::warm_up_nan;     ///< first at index slow + signal - 2
+  double histogram = rolling::warm_up_nan;  ///< first at index slow + signal - 2
+};
+
+/// MACD (Appel): both EMAs seeded from the first close, the signal EMA seeded with the SMA of
+/// the first `signal` line values. Throws data_error unless fast < slow.
+class macd_state {
+ public:
+  macd_state(std::size_t fast, std::size_t slow, std::size_t signal)
+      : slow_(slow), fast_ema_(fast), slow_ema_(slow), signal_ema_(signal) {
+    if (fast >= slow)
+      indicator_detail::fail_argument("macd", "fast",
+                                      "fast window must be shorter than slow window");
+  }
+  /// Pushes close[t]; returns the MACD lines at t.
+  macd_value push(double close) noexcept {
+    const std::size_t t = count_++;
+    const double fast = fast_ema_.push(close);
+    const double slow = slow_ema_.push(close);
+    if (t + 1 < slow_) return {};
+    macd_value out;
+    out.line = fast - slow;
+    out.signal = signal_ema_.push(out.line);
+    out.histogram = out.line - out.signal;  // NaN while the signal EMA warms up
+    return out;
+  }
+
+ private:
+  std::size_t slow_;
+  ema_state fast_ema_, slow_ema_, signal_ema_;
+  std::size_t count_ = 0;
+};
+
+/// The value pushed n pushes ago (for rate of change and momentum).
+class lag_state {
+ public:
+  explicit lag_state(std::size_t n) : n_(n), values_(n) {}
+  /// Pushes x[t]; returns x[t-n] (NaN for t < n).
+  double push(double x) noexcept {
+    const double lagged = values_.push(x);
+    return count_++ >= n_ ? lagged : rolling::warm_up_nan;
+  }
+
+ private:
+  std::size_t n_;
+  ring_buffer<double> values_;
+  std::size_t count_ = 0;
+};
+
+/// Realised volatility: sample standard deviation (divisor w-1) of the last w one-bar log
+/// returns pushed (the caller pushes ln(close_t / close_{t-1}) from bar 1 on).
+class realized_vol_state {
+ public:
+  explicit realized_vol_state(std::size_t w)
+      : moments_(w), inv_(1.0 / static_cast<double>(w - 1)) {}
+  /// Pushes the next return; returns the volatility of the last w returns (NaN before w).
+  double push(double log_return) noexcept {
+    const auto m = moments_.push(log_return);
+    return m.ready ? std::sqrt(m.m2 * inv_) : rolling::warm_up_nan;
+  }
+
+ private:
+  window_moments moments_;
+  double inv_;
+};
+
+/// Rolling z-score (x - mean) / population std of the last n values; 0 for a flat window.
+class zscore_state {
+ public:
+  explicit zscore_state(std::size_t n) : moments_(n), inv_n_(1.0 / static_cast<double>(n)) {}
+  /// Pushes x[t]; returns its z-score (NaN for t < n-1).
+  double push(double x) noexcept {
+    const auto m = moments_.push(x);
+    if (!m.ready) return rolling::warm_up_nan;
+    const double sd = std::sqrt(m.m2 * inv_n_);
+    return sd > 0.0 ? (x - m.mean) / sd : 0.0;
+  }
+
+ private:
+  window_moments moments_;
+  double inv_n_;
+};
+
+/// Raw stochastic position 100 (close - lowest low) / (highest high - lowest low) over n bars,
+/// 50 for a zero range; shared by %K and Williams %R.
+class range_position_state {
+ public:
+  explicit range_position_state(std::size_t n) : highest_(n), lowest_(n) {}
+  /// Pushes bar t; returns the position at t (NaN for t < n-1).
+  double push(double high, double low, double close) noexcept {
+    const double highest = highest_.push(high);
+    const double lowest = lowest_.push(low);
+    if (std::isnan(highest)) return rolling::warm_up_nan;
+    const double range = highest - lowest;
+    return range > 0.0 ? 100.0 * ((close - lowest) / range) : 50.0;
+  }
+
+ private:
+  window_extreme<at_least> highest_;
+  window_extreme<at_most> lowest_;
+};
+
+/// Stochastic %K and %D of one bar, in [0, 100] (NaN during their warm-ups).
+struct stochastic_value {
+  double k = rolling::warm_up_nan;  ///< %K (smoothed when k_smooth > 1)
+  double d = rolling::warm_up_nan;  ///< %D = SMA(%K, d_window)
+};
+
+/// Stochastic oscillator (Lane): raw %K over k_window bars, smoothed by an SMA of k_smooth
+/// values when k_smooth > 1 (TA-Lib's slow %K), %D = SMA(%K, d_window); d_window 0 computes %K
+/// only (%D stays NaN).
+class stochastic_state {
+ public:
+  stochastic_state(std::size_t k_window, std::size_t k_smooth, std::size_t d_window)
+      : raw_(k_window),
+        smooth_(k_smooth),
+        with_d_(d_window > 0),
+        k_sma_(k_smooth),
+        d_sma_(std::max<std::size_t>(d_window, 1)) {}
+  /// Pushes bar t; returns %K and %D at t.
+  stochastic_value push(double high, double low, double close) noexcept {
+    stochastic_value out;
+    const double raw = raw_.push(high, low, close);
+    if (std::isnan(raw)) return out;  // each average starts at the first value it averages
+    out.k = smooth_ > 1 ? k_sma_.push(raw) : raw;
+    if (with_d_ && !std::isnan(out.k)) out.d = d_sma_.push(out.k);
+    return out;
+  }
+
+ private:
+  range_position_state raw_;
+  std::size_t smooth_;
+  bool with_d_;
+  sma_state k_sma_, d_sma_;
+};
+
 /// +DI, -DI and ADX of one bar, in [0, 100] (NaN during their warm-ups).
 struct adx_value {
   double plus_di = rolling::warm_up_nan;   ///< first at bar index n
@@ -333,21 +331,30 @@ struct adx_value {
   double adx = rolling::warm_up_nan;       ///< first at bar index 2n-1
 };
 
-/// Streaming Wilder directional movement system (mtf::adx), same seeding and recursions.
+/// Wilder's directional movement system. For t >= 1: up = high_t - high_{t-1}, down =
+/// low_{t-1} - low_t; +DM = up if up > down and up > 0, -DM symmetric; TR as for the ATR. TR and
+/// DM are Wilder-smoothed as running sums seeded at index n with the plain (compensated) sum over
+/// t = 1..n, then S = S - S/n + x. DI = 100 S(DM)/S(TR) (0 when S(TR) = 0); DX = 100 |+DI - -DI|
+/// / (+DI + -DI) (0 when both are 0); ADX seeded at 2n-1 with the mean DX of indices n..2n-1,
+/// then Wilder-smoothed.
 class adx_state {
  public:
   explicit adx_state(std::size_t n) : n_(n), nd_(static_cast<double>(n)) {}
   /// Pushes bar t; returns +DI, -DI and ADX at t.
-  adx_value push(const bar& b) noexcept {
+  adx_value push(double high, double low, double close) noexcept {
     const std::size_t t = count_++;
-    const bar previous = previous_;
-    previous_ = b;
+    const double previous_high = previous_high_, previous_low = previous_low_,
+                 previous_close = previous_close_;
+    previous_high_ = high;
+    previous_low_ = low;
+    previous_close_ = close;
     if (t == 0) return {};
-    const double up = b.high - previous.high;
-    const double down = previous.low - b.low;
-    const double p = (up > down && up > 0.0) ? up : 0.0;
-    const double m = (down > up && down > 0.0) ? down : 0.0;
-    const double tr = std::max(b.high, previous.close) - std::min(b.low, previous.close);
+    const double up = high - previous_high;
+    const double down = previous_low - low;
+    // Which movement (if any) counts is data-dependent: selected without a branch.
+    const double p = rolling::select((up > down) & (up > 0.0), up, 0.0);
+    const double m = rolling::select((down > up) & (down > 0.0), down, 0.0);
+    const double tr = std::max(high, previous_close) - std::min(low, previous_close);
     if (t < n_) {
       plus_seed_.add(p);
       minus_seed_.add(m);
@@ -378,7 +385,7 @@ class adx_state {
       adx_ = dx_seed_.value() / nd_;
       out.adx = adx_;
     } else {
-      adx_ = indicator_detail::wilder_step(adx_, dx, nd_);
+      adx_ = wilder_step(adx_, dx, nd_);
       out.adx = adx_;
     }
     return out;
@@ -389,53 +396,123 @@ class adx_state {
   double nd_;
   rolling::compensated_sum tr_seed_, plus_seed_, minus_seed_, dx_seed_;
   double s_tr_ = 0.0, s_plus_ = 0.0, s_minus_ = 0.0, adx_ = 0.0;
-  bar previous_;
+  double previous_high_ = 0.0, previous_low_ = 0.0, previous_close_ = 0.0;
   std::size_t count_ = 0;
 };
 
-/// Streaming MACD histogram in price units (mtf::macd): both EMAs seeded from bar 0, the signal
-/// EMA seeded with the first `signal` line values; first value at bar index slow + signal - 2.
-class macd_state {
+/// On-balance volume (Granville): starts at the first volume, then adds the volume of an
+/// up-close and subtracts that of a down-close (compensated cumulative sum).
+class obv_state {
  public:
-  macd_state(std::size_t fast, std::size_t slow, std::size_t signal)
-      : slow_(slow),
-        fast_ema_(fast, 2.0 / (double(fast) + 1.0)),
-        slow_ema_(slow, 2.0 / (double(slow) + 1.0)),
-        signal_ema_(signal, 2.0 / (double(signal) + 1.0)) {}
-  /// Pushes close[t]; returns the histogram (line - signal) at t, NaN during the warm-up.
-  double push(double close) noexcept {
+  /// Pushes bar t; returns OBV at t (no warm-up).
+  double push(double close, double volume) noexcept {
+    if (count_++ == 0) {
+      total_.add(volume);
+    } else if (close > previous_close_) {
+      total_.add(volume);
+    } else if (close < previous_close_) {
+      total_.add(-volume);
+    }
+    previous_close_ = close;
+    return total_.value();
+  }
+
+ private:
+  rolling::compensated_sum total_;
+  double previous_close_ = 0.0;
+  std::size_t count_ = 0;
+};
+
+/// volume / SMA(volume, n); 1 when every volume in the window is zero (tested exactly with a
+/// count of nonzero volumes: a compensated sum can leave residue).
+class volume_ratio_state {
+ public:
+  explicit volume_ratio_state(std::size_t n)
+      : n_(n), sum_(n), volumes_(n), inv_n_(1.0 / static_cast<double>(n)) {}
+  /// Pushes volume[t]; returns the ratio at t (NaN for t < n-1).
+  double push(double volume) noexcept {
     const std::size_t t = count_++;
-    const double fast = fast_ema_.push(close);
-    const double slow = slow_ema_.push(close);
-    if (t + 1 < slow_) return rolling::warm_up_nan;
-    const double line = fast - slow;
-    const double signal = signal_ema_.push(line);
-    return line - signal;  // NaN while the signal EMA warms up
+    const double leaving = volumes_.push(volume);  // volume[t-n]
+    nonzero_ += volume > 0.0;
+    if (t >= n_) nonzero_ -= leaving > 0.0;
+    const double sum = sum_.push(volume);
+    if (t + 1 < n_) return rolling::warm_up_nan;
+    return nonzero_ > 0 ? volume / (sum * inv_n_) : 1.0;
   }
 
  private:
-  std::size_t slow_;
-  exponential_smoothing fast_ema_, slow_ema_, signal_ema_;
+  std::size_t n_;
+  window_sum sum_;
+  ring_buffer<double> volumes_;
+  double inv_n_;
+  std::size_t nonzero_ = 0;
   std::size_t count_ = 0;
 };
 
-/// Streaming raw stochastic position 100 (close - LL) / (HH - LL) over n bars, 50 for a zero
-/// range (indicator_detail::range_position); first value at bar index n-1.
-class range_position_state {
+/// Commodity channel index (Lambert): typical price TP = (high + low + close) / 3, CCI = (TP -
+/// SMA(TP, n)) / (0.015 MAD), MAD the mean |TP_i - SMA| over the same n bars (around the current
+/// SMA, so O(n) per bar as in TA-Lib); 0 when the window's typical prices are all equal.
+class cci_state {
  public:
-  explicit range_position_state(std::size_t n) : highest_(n), lowest_(n) {}
-  /// Pushes bar t; returns the position at t (NaN for t < n-1).
-  double push(const bar& b) noexcept {
-    const double highest = highest_.push(b.high);
-    const double lowest = lowest_.push(b.low);
-    if (std::isnan(highest)) return rolling::warm_up_nan;
-    const double range = highest - lowest;
-    return range > 0.0 ? 100.0 * ((b.close - lowest) / range) : 50.0;
+  explicit cci_state(std::size_t n)
+      : n_(n), sum_(n), typical_(n), inv_n_(1.0 / static_cast<double>(n)) {}
+  /// Pushes bar t; returns CCI at t (NaN for t < n-1).
+  double push(double high, double low, double close) noexcept {
+    const double tp = (high + low + close) / 3.0;
+    typical_.push(tp);
+    const double sum = sum_.push(tp);
+    if (count_++ + 1 < n_) return rolling::warm_up_nan;
+    const double mean = sum * inv_n_;
+    double abs_dev = 0.0;
+    bool flat = true;
+    for (std::size_t i = 0; i < n_; ++i) {
+      const double x = typical_[i];
+      abs_dev += std::abs(x - mean);
+      flat = flat && x == tp;
+    }
+    return flat ? 0.0 : (tp - mean) / (0.015 * (abs_dev * inv_n_));
   }
 
  private:
-  window_extreme<at_least> highest_;
-  window_extreme<at_most> lowest_;
+  std::size_t n_;
+  window_sum sum_;
+  ring_buffer<double> typical_;
+  double inv_n_;
+  std::size_t count_ = 0;
+};
+
+/// Chaikin money flow over n bars, in [-1, 1]: money-flow multiplier ((close - low) - (high -
+/// close)) / (high - low) (0 when high == low) times volume, summed over the window and divided
+/// by the window's volume; 0 when that volume is zero.
+class cmf_state {
+ public:
+  explicit cmf_state(std::size_t n) : n_(n), flows_(n), volumes_(n) {}
+  /// Pushes bar t; returns CMF at t (NaN for t < n-1).
+  double push(double high, double low, double close, double volume) noexcept {
+    const std::size_t t = count_++;
+    const double range = high - low;
+    const double flow = range > 0.0 ? ((close - low) - (high - close)) / range * volume : 0.0;
+    const double old_flow = flows_.push(flow);        // bar t-n's
+    const double old_volume = volumes_.push(volume);  // bar t-n's
+    flow_sum_.add(flow);
+    volume_sum_.add(volume);
+    nonzero_ += volume > 0.0;
+    if (t >= n_) {
+      flow_sum_.add(-old_flow);
+      volume_sum_.add(-old_volume);
+      nonzero_ -= old_volume > 0.0;
+    }
+    if (t + 1 < n_) return rolling::warm_up_nan;
+    const double v = volume_sum_.value();
+    return nonzero_ > 0 && v > 0.0 ? std::clamp(flow_sum_.value() / v, -1.0, 1.0) : 0.0;
+  }
+
+ private:
+  std::size_t n_;
+  ring_buffer<double> flows_, volumes_;
+  rolling::compensated_sum flow_sum_, volume_sum_;
+  std::size_t nonzero_ = 0;
+  std::size_t count_ = 0;
 };
 
 }  // namespace mtf::streaming

@@ -510,7 +510,8 @@ artifact::walkforward_report collect_walkforward(
         // Challenger w on its own test rows (its training data cut at the retrain date, as in
         // its window run) against the champion, on rows after the champion's data only.
         stage_timer quiet(false, /*quiet=*/true);
-        const training_data data = prepare_dataset<P>(raw, w.retrain_at, opts.seed, quiet);
+        const training_data data = prepare_dataset<P>(
+            raw, w.retrain_at, opts.calendar.value_or(intake::calendar::crypto), opts.seed, quiet);
         const matrix x = row_range(data.rows.x, data.seg.test.begin, data.seg.test.end);
         const std::vector<int> y(data.y.begin() + static_cast<std::ptrdiff_t>(data.seg.test.begin),
                                  data.y.begin() + static_cast<std::ptrdiff_t>(data.seg.test.end));
@@ -571,7 +572,7 @@ artifact::walkforward_report collect_walkforward(
     const std::vector<double> closes(
         bars.close.begin() + static_cast<std::ptrdiff_t>(rows.front().bar),
         bars.close.begin() + static_cast<std::ptrdiff_t>(last + 1));
-    books.push_back(backtest::run_backtest_for<P>(sig, times, closes, parse_calendar(opts.calendar),
+    books.push_back(backtest::run_backtest_for<P>(sig, times, closes, opts.calendar.value_or(intake::calendar::crypto),
                                                   opts.seed));
   }
   if (!books.empty()) {

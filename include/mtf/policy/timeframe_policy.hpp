@@ -139,6 +139,19 @@ struct policy_checks {
                 "policy error: momentum_windows must be positive and strictly increasing");
   static_assert(P::rsi_window > 0 && P::vol_window > 1,
                 "policy error: rsi_window must be positive and vol_window at least 2");
+  // The windows are the reviewed numbers: they must be what the features use (a window field
+  // the feature list ignores would be printed and fingerprinted but change nothing).
+  static_assert(feature::windows_match<feature::log_return>(P::features, P::momentum_windows),
+                "policy error: momentum_windows must be exactly the bars of the feature list's "
+                "log_return features, in order (write them as "
+                "feature::each<feature::log_return>(momentum_windows))");
+  static_assert(feature::windows_match<feature::sma_ratio>(P::features, P::ma_windows),
+                "policy error: ma_windows must be exactly the windows of the feature list's "
+                "sma_ratio features, in order (write them as "
+                "feature::each<feature::sma_ratio>(ma_windows))");
+  static_assert(feature::windows_match<feature::rsi>(P::features, std::array{P::rsi_window}),
+                "policy error: the feature list must hold exactly one rsi feature, "
+                "feature::rsi{rsi_window}");
   static_assert(decltype(boost::hana::length(P::features))::value == P::feature_count,
                 "policy error: the feature list does not have feature_count entries");
   static_assert(decltype(boost::hana::length(P::base_models))::value >= 1,
