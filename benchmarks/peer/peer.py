@@ -1,29 +1,48 @@
 #!/usr/bin/python3
-"""The Python peer of mtf's retrain (issue 7, "Performance"): the same method written the way a
-Python team would write it, with pandas, scikit-learn and xgboost's scikit-learn API.
+"""The Python peer of mtf's retrain (issue 7, "Performance"; issue 14, "same method"): the same
+method written the way a Python team would write it, with pandas, scikit-learn and xgboost's
+scikit-learn API.
 
 Same data, same policy values, same splits as `retrain_<tf> train` (the C++ code is the
 reference; each step below names the mtf header it mirrors):
 
   intake       CSV -> pandas, resampled to the policy's bar with UTC-anchored buckets; partial
                leading/trailing buckets dropped                     (intake/resample.hpp)
+  window       the policy's trailing history_days ending at the newest bar's close: bars opening
+               at or after end - history_days*86400 and closing at or before end; everything
+               below runs on this window only    (intake/training_window.hpp, pipeline/retrain.hpp)
   features     the policy's feature list, pandas rolling windows and ewm with TA-Lib/TTR
-               seeding (SMA seed at the end of the first window)    (features/feature_values.hpp)
+               seeding (SMA seed at the end of the first window)    (features/feature_specs.hpp)
   labels       volatility-adaptive or regime labels, k solved on the training rows so that the
                neutral share hits the policy target                 (labels/*.hpp)
-  split        chronological 70/15/15 with a horizon purge between segments; purged blocked
-               5-fold on train                                      (split/*.hpp)
-  weights      w_c = target_c * N / count_c                        (labels/class_balance.hpp)
+  rows         each row carries its label end: the open time of the bar `horizon` bars later in
+               the series; every purge is decided on label ends     (pipeline/dataset.hpp)
+  split        chronological 70/15/15, cuts snapped to timestamp boundaries, a later segment
+               starts after the last label end of the earlier ones; purged blocked 5-fold on train
+               (train rows before a block end their label before it opens, rows after it open
+               after its last label end + an embargo of `horizon` bars)
+               (split/chronological_split.hpp, purged_kfold.hpp, split_spec.hpp)
+  weights      target-mix sample weights w_c = target_c * N / count_c, applied ONCE by every
+               model, the meta-model included; no class_weight on top (labels/class_balance.hpp)
   models       sklearn RandomForestClassifier, xgboost XGBClassifier (multi:softprob, hist, early
-               stopping on a purged 15% tail, patience 50), sklearn LogisticRegression
-               (multinomial, lbfgs, class_weight='balanced', standardised)   (models/*.hpp)
-  stacking     out-of-fold base probabilities -> class-balanced logistic meta (C from the policy),
-               meta cross-fitted over the folds for its score, bases refit on all train
-               (models/stacking.hpp)
-  calibration  isotonic per class one-vs-rest + renormalise + floor 1e-6; temperature scaling
-               below 1000 rows or when isotonic loses a purged 5-fold contiguous check
-               (calibration/calibrator.hpp)
-  test         log loss of the calibrated probabilities on the test segment
+               stopping on a 15% tail purged on label ends, patience 50), sklearn
+               LogisticRegression (multinomial, L2, standardised, class_weight=None)
+               (models/*.hpp)
+  stacking     out-of-fold base probabilities on the purged folds; the logistic meta-model
+               (target-mix weights) cross-fitted on the same folds for its out-of-fold score;
+               greedy Caruana ensemble selection (25 rounds, with replacement) over the base
+               models' out-of-fold probabilities; the stack guard uses the meta-model unless its
+               pooled out-of-fold log loss (raw labels) exceeds the best base model's by more than
+               0.002, then the ensemble; bases refit on all train rows
+               (models/stacking.hpp, models/ensemble_selection.hpp)
+  calibration  bias-corrected temperature scaling (softmax(log p / T + b)) with a Gaussian prior
+               on the biases centred on log(train raw share / weighted share), worth 1000
+               calibration rows; isotonic (one-vs-rest, renormalised) only with >= 1000
+               calibration rows and when it wins a 5-fold contiguous check purged on label ends;
+               floor 1e-6   (calibration/calibrator.hpp, temperature_scaling.hpp)
+  test         log loss of the calibrated probabilities on the test segment, and the two no-skill
+               baselines of the skill gate: constant train mix and calibration mix
+               (pipeline/evaluation.hpp, validation/gate_evaluation.hpp)
 
 Deviations from mtf, all deliberate and documented:
   * The random forest is scikit-learn's (what Python teams use), not xgboost's random-forest mode:
@@ -31,10 +50,13 @@ Deviations from mtf, all deliberate and documented:
     max_features=0.6 (mtf's colsample_bynode 0.6), min_samples_leaf=min_leaf (mtf approximates
     "min_leaf rows" through xgboost's min_child_weight), leaf probabilities are class
     frequencies rather than xgboost's averaged Newton steps. Same trees, depth, seed, weights.
-  * Logistic regressions use lbfgs with scikit-learn's default tolerance (mtf runs Newton to a
-    1e-10 gradient): same objective, optimum reached to ~1e-4.
+  * Logistic regressions use scikit-learn's newton-cg to a gradient max-norm of 1e-8 (mtf runs
+    its own Newton to 1e-10 * sum of weights): same objective, same optimum to ~1e-8.
+  * Temperature scaling is fitted with scipy's L-BFGS-B (bounds T in [0.01, 100], biases in
+    [-30, 30]) on mtf's exact objective; mtf uses projected Newton. Same optimum to ~1e-7.
   * Rolling sums are pandas' (plain running sums); mtf uses compensated sums. Differences are at
     rounding level (checked against `retrain_<tf> features` by check_features.py).
+  * One input file (the race's); mtf pools several symbols' rows in time order.
   * No data-quality report, leakage audit, backtest, gates or artifact store: the peer only
     trains and scores, so every extra step mtf does counts against mtf in the race.
 
@@ -56,7 +78,7 @@ import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy.optimize import minimize_scalar  # noqa: E402
+from scipy.optimize import minimize  # noqa: E402
 from sklearn.ensemble import RandomForestClassifier  # noqa: E402
 from sklearn.isotonic import IsotonicRegression  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
@@ -66,12 +88,20 @@ from xgboost import XGBClassifier  # noqa: E402
 
 # ---- policies: the values `retrain_<tf> policy` prints (timeframes/tf_*.hpp) ------------------
 
-DEFAULT_SPLIT = {"train": 0.70, "calibration": 0.15, "test": 0.15, "folds": 5}
-DEFAULT_CALIBRATION = {"min_isotonic_rows": 1000, "check_folds": 5, "floor": 1e-6}
+# split/split_spec.hpp: embargo_bars unset = the policy's horizon.
+DEFAULT_SPLIT = {"train": 0.70, "calibration": 0.15, "test": 0.15, "folds": 5,
+                 "embargo_bars": None}
+# calibration/calibration_spec.hpp.
+DEFAULT_CALIBRATION = {"min_isotonic_rows": 1000, "check_folds": 5, "floor": 1e-6,
+                       "bias_prior_rows": 1000.0}
+# models/stacking.hpp, models/ensemble_selection.hpp.
+STACK_GUARD_TOLERANCE = 0.002
+ENSEMBLE_ROUNDS = 25
 
 POLICIES = {
     "5m": {
         "bar_seconds": 300,
+        "history_days": 90,
         "horizon": 12,
         "features": [
             ("log_return", 1), ("log_return", 3), ("log_return", 12),
@@ -91,6 +121,7 @@ POLICIES = {
     },
     "1h": {
         "bar_seconds": 3600,
+        "history_days": 180,
         "horizon": 8,
         "features": [
             ("log_return", 1), ("log_return", 8), ("log_return", 24),
@@ -108,6 +139,7 @@ POLICIES = {
     },
     "12h": {
         "bar_seconds": 43200,
+        "history_days": 365,
         "horizon": 4,
         "features": [
             ("log_return", 2), ("log_return", 14),
@@ -125,6 +157,7 @@ POLICIES = {
     },
     "24h": {
         "bar_seconds": 86400,
+        "history_days": 730,
         "horizon": 5,
         "features": [
             ("log_return", 5), ("log_return", 20),
@@ -195,6 +228,20 @@ def load_bars(path, bar_seconds):
     return bars
 
 
+def cut_window(bars, bar_seconds, history_days):
+    """The bars opening at or after end - history_days*86400 and closing at or before end, where
+    end is the newest bar's close; bars straddling an edge are dropped. Returns (bars, dropped
+    older, dropped later) (intake/training_window.hpp cut_window, pipeline/retrain.hpp)."""
+    t = bars.index.asi8 // 10**9
+    if len(t) == 0:
+        return bars, 0, 0
+    end = int(t[-1]) + bar_seconds
+    first_open = end - history_days * 86_400
+    begin = int(np.searchsorted(t, first_open, side="left"))
+    stop = max(begin, int(np.searchsorted(t, end - bar_seconds, side="right")))
+    return bars.iloc[begin:stop], begin, len(t) - stop
+
+
 # ---- features ---------------------------------------------------------------------------------
 
 def seeded_ewm(x, first, n, alpha):
@@ -216,7 +263,7 @@ def true_range(b):
 
 
 def feature_column(spec, b, log_ret):
-    """(name, values) of one feature spec on bars b (features/feature_values.hpp)."""
+    """(name, values) of one feature spec on bars b (features/feature_specs.hpp)."""
     kind, args = spec[0], spec[1:]
     c = b["close"]
     if kind == "log_return":
@@ -388,18 +435,35 @@ def assign_labels(fwd, critical, k):
 
 # ---- split ------------------------------------------------------------------------------------
 
-def chronological_split(times, purge):
-    """(train, calibration, test) index ranges; later segments start more than `purge` seconds
-    after the previous segment's last row (split/chronological_split.hpp)."""
+def snap_to_timestamp_boundary(times, cut):
+    """Moves cut to the nearest position p with times[p-1] != times[p] (or 0 / n), so rows sharing
+    a timestamp stay on one side; equidistant: the earlier one (split/row_time.hpp)."""
     n = len(times)
-    cut_cal = min(n, round_half_up(DEFAULT_SPLIT["train"] * n))
-    cut_test = max(cut_cal, min(n, round_half_up(
-        (DEFAULT_SPLIT["train"] + DEFAULT_SPLIT["calibration"]) * n)))
+    if cut == 0 or cut >= n:
+        return min(cut, n)
+    first = int(np.searchsorted(times, times[cut], side="left"))
+    past = int(np.searchsorted(times, times[cut], side="right"))
+    return first if cut - first <= past - cut else past
+
+
+def chronological_split(times, label_end):
+    """(train, calibration, test) index ranges: cuts at round(N*0.70) and round(N*0.85), snapped
+    to timestamp boundaries; each later segment starts at the first row opening after the last
+    label end of every earlier row (split/chronological_split.hpp)."""
+    n = len(times)
+
+    def quantile(share):
+        return min(n, round_half_up(share * n))
+
+    cut_cal = snap_to_timestamp_boundary(times, quantile(DEFAULT_SPLIT["train"]))
+    cut_test = max(cut_cal, snap_to_timestamp_boundary(
+        times, quantile(DEFAULT_SPLIT["train"] + DEFAULT_SPLIT["calibration"])))
 
     def purge_end(cut, limit):
         if cut == 0 or cut >= limit:
             return cut
-        return cut + int(np.searchsorted(times[cut:limit], times[cut - 1] + purge, side="right"))
+        last_label_end = label_end[:cut].max()
+        return cut + int(np.searchsorted(times[cut:limit], last_label_end, side="right"))
 
     segments = (0, cut_cal), (purge_end(cut_cal, cut_test), cut_test), (purge_end(cut_test, n), n)
     if any(e <= b for b, e in segments):
@@ -407,19 +471,23 @@ def chronological_split(times, purge):
     return segments
 
 
-def purged_kfold(times, folds, purge):
-    """Blocked K-fold with the train rows purged around each validation block
-    (split/purged_kfold.hpp)."""
+def purged_kfold(times, label_end, folds, embargo_seconds):
+    """Blocked K-fold (boundaries round(j*n/K) snapped to timestamps). Fold j trains on the rows
+    before block j whose label ends before the block's first row opens, and on the rows after it
+    that open after the block's last label end + the embargo (split/purged_kfold.hpp)."""
     n = len(times)
     out, begin = [], 0
     for j in range(1, folds + 1):
-        cut = n if j == folds else (2 * j * n + folds) // (2 * folds)
+        cut = n if j == folds else snap_to_timestamp_boundary(
+            times, (2 * j * n + folds) // (2 * folds))
         if cut <= begin:
             raise PeerError(f"purged K-fold: validation block {j} is empty")
-        first, last = times[begin], times[cut - 1]
-        before = int(np.searchsorted(times, first - purge, side="left"))
-        after = int(np.searchsorted(times, last + purge, side="right"))
-        train = np.concatenate([np.arange(0, before), np.arange(after, n)])
+        first_time = times[begin]
+        last_label_end = label_end[begin:cut].max()
+        after = cut + int(np.searchsorted(times[cut:], last_label_end + embargo_seconds,
+                                          side="right"))
+        before = np.flatnonzero(label_end[:begin] < first_time)
+        train = np.concatenate([before, np.arange(after, n)])
         if len(train) == 0:
             raise PeerError(f"purged K-fold: fold {j} has no training rows")
         out.append((train, np.arange(begin, cut)))
@@ -427,14 +495,18 @@ def purged_kfold(times, folds, purge):
     return out
 
 
-def purged_tail(times, tail_share, purge):
-    """(fit, stop) positions: the latest ~tail_share rows stop, earlier rows more than `purge`
-    before the first stopping row fit (split/purged_tail_split.hpp)."""
+def purged_tail(times, label_end, tail_share):
+    """(fit, stop) positions: the latest ~tail_share rows (cut snapped to a timestamp boundary)
+    stop; earlier rows whose label ends before the first stopping row opens fit
+    (split/purged_tail_split.hpp)."""
     n = len(times)
     tail = round_half_up(tail_share * n)
-    cut = 0 if tail >= n else n - tail
-    fit = np.flatnonzero(times[:cut] < times[cut] - purge) if 0 < cut < n else np.array([], int)
-    stop = np.arange(cut, n) if 0 < cut < n else np.array([], int)
+    cut = 0 if tail >= n else snap_to_timestamp_boundary(times, n - tail)
+    if 0 < cut < n:
+        fit = np.flatnonzero(label_end[:cut] < times[cut])
+        stop = np.arange(cut, n)
+    else:
+        fit, stop = np.array([], int), np.array([], int)
     if len(fit) == 0 or len(stop) == 0:
         raise PeerError("purged tail split leaves no fit or no stopping rows")
     return fit, stop
@@ -447,7 +519,21 @@ def log_loss(p, y):
     return float(-np.mean(np.log(np.clip(p[np.arange(len(y)), y], 1e-15, 1.0))))
 
 
-def fit_base(spec, x, y, w, times, ctx):
+def prior_log_loss(shares, y):
+    """Log loss of the constant predictor `shares` (validation/gate_evaluation.hpp)."""
+    return float(-np.mean(np.log(np.maximum(np.asarray(shares)[y], 1e-15))))
+
+
+def target_mix_weights(y, targets):
+    """Per-row w_c = target_c * N / count_c: the weighted class mix is the policy's target
+    (labels/class_balance.hpp)."""
+    counts = np.bincount(y, minlength=3)
+    if (counts == 0).any():
+        raise PeerError(f"a class has no training rows: counts {counts.tolist()}")
+    return (np.asarray(targets) * len(y) / counts)[y]
+
+
+def fit_base(spec, x, y, w, times, label_end, ctx):
     kind = spec["kind"]
     if kind == "random_forest":
         model = RandomForestClassifier(
@@ -457,7 +543,7 @@ def fit_base(spec, x, y, w, times, ctx):
         model.fit(x, y, sample_weight=w)
         return model
     if kind == "gradient_boosting":
-        fit, stop = purged_tail(times, GB_DEFAULTS["tail_share"], ctx["purge"])
+        fit, stop = purged_tail(times, label_end, GB_DEFAULTS["tail_share"])
         model = XGBClassifier(
             n_estimators=spec["rounds"], max_depth=spec["max_depth"], learning_rate=spec["eta"],
             subsample=GB_DEFAULTS["subsample"], colsample_bytree=GB_DEFAULTS["colsample_bytree"],
@@ -473,45 +559,113 @@ def fit_base(spec, x, y, w, times, ctx):
     raise PeerError(f"unknown model kind {kind}")
 
 
-def fit_logistic(C, x, y, w=None):
+def fit_logistic(C, x, y, w):
+    """Multinomial L2 logistic regression on standardised features with the target-mix sample
+    weights only: class balance is applied once, so no class_weight (models/logistic_regression
+    .hpp). newton-cg to a gradient max-norm of 1e-8 reaches mtf's Newton optimum."""
     model = make_pipeline(
         StandardScaler(),
-        LogisticRegression(C=C, multi_class="multinomial", solver="lbfgs",
-                           class_weight="balanced", max_iter=1000))
+        LogisticRegression(C=C, multi_class="multinomial", solver="newton-cg", tol=1e-8,
+                           max_iter=1000, class_weight=None))
     model.fit(x, y, logisticregression__sample_weight=w)
     return model
 
 
-def fit_stack(policy, x, y, w, times, ctx):
-    """Out-of-fold stacking (models/stacking.hpp). Returns (bases, meta, scores)."""
+def select_ensemble(members, y, rounds=ENSEMBLE_ROUNDS):
+    """Greedy ensemble selection with replacement (Caruana et al. 2004): each round adds the
+    member that lowers the unweighted log loss of the average most (ties: lower index); the best
+    ensemble seen is kept (ties: the smaller). Returns (weights, log loss)
+    (models/ensemble_selection.hpp)."""
+    count = len(members)
+    picks = np.zeros(count)
+    total = np.zeros_like(members[0])
+    best_weights, best_loss = None, math.inf
+    for r in range(1, rounds + 1):
+        chosen, chosen_loss = 0, math.inf
+        for m in range(count):
+            loss = log_loss((total + members[m]) / r, y)
+            if loss < chosen_loss:
+                chosen, chosen_loss = m, loss
+        total = total + members[chosen]
+        picks[chosen] += 1
+        if chosen_loss < best_loss:
+            best_loss, best_weights = chosen_loss, picks / r
+    return best_weights, best_loss
+
+
+class Stack:
+    """Base models refit on all train rows and the combiner the stack guard chose."""
+
+    def __init__(self, bases, meta, used, ensemble_weights):
+        self.bases, self.meta = bases, meta
+        self.used, self.ensemble_weights = used, ensemble_weights
+
+    def base_probabilities(self, x):
+        return [m.predict_proba(x) for m in self.bases]
+
+    def combine(self, how, members):
+        if how == "meta_model":
+            return self.meta.predict_proba(np.hstack(members))
+        if how == "ensemble":
+            return sum(w * p for w, p in zip(self.ensemble_weights, members))
+        raise PeerError(f"unknown combiner {how}")
+
+    def predict_proba(self, x):
+        return self.combine(self.used, self.base_probabilities(x))
+
+
+def fit_stack(policy, x, y, w, times, label_end, ctx):
+    """Out-of-fold stacking with the stack guard (models/stacking.hpp). Returns (stack, scores)."""
     specs = policy["base_models"]
+    if len(specs) < 2:
+        raise PeerError("the peer stacks two or more base models (every policy does)")
     n, b = len(y), len(specs)
-    folds = purged_kfold(times, DEFAULT_SPLIT["folds"], ctx["purge"])
+    folds = purged_kfold(times, label_end, DEFAULT_SPLIT["folds"], ctx["embargo"])
     oof = np.full((n, 3 * b), np.nan)
-    base_losses = [[] for _ in specs]
+    base_fold_losses = [[] for _ in specs]
     fold_of = np.full(n, -1)
     for f, (train, valid) in enumerate(folds):
         fold_of[valid] = f
         for i, spec in enumerate(specs):
-            model = fit_base(spec, x[train], y[train], w[train], times[train], ctx)
+            model = fit_base(spec, x[train], y[train], w[train], times[train], label_end[train],
+                             ctx)
             p = model.predict_proba(x[valid])
-            base_losses[i].append(log_loss(p, y[valid]))
+            base_fold_losses[i].append(log_loss(p, y[valid]))
             oof[valid, 3 * i: 3 * i + 3] = p
     validated = np.flatnonzero(fold_of >= 0)
-    meta_losses = []
-    for f in range(len(folds)):
-        own, other = validated[fold_of[validated] == f], validated[fold_of[validated] != f]
-        meta = fit_logistic(policy["meta_C"], oof[other], y[other])
-        meta_losses.append(log_loss(meta.predict_proba(oof[own]), y[own]))
-    meta = fit_logistic(policy["meta_C"], oof[validated], y[validated])
-    bases = [fit_base(spec, x, y, w, times, ctx) for spec in specs]
-    scores = {"base_oof_log_loss": [float(np.mean(v)) for v in base_losses],
-              "meta_oof_log_loss": float(np.mean(meta_losses))}
-    return bases, meta, scores
+    y_val = y[validated]
+    members = [oof[validated, 3 * i: 3 * i + 3] for i in range(b)]
+    base_pooled = [log_loss(m, y_val) for m in members]
+    best_base = int(np.argmin(base_pooled))  # first minimum, as mtf's strict < scan
 
+    # Meta-model cross-fitted on the purged folds: fold f's rows scored by a meta-model fitted on
+    # the validated rows among fold f's train rows, with their target-mix weights.
+    meta_oof = np.full((n, 3), np.nan)
+    meta_fold_losses = []
+    for train, valid in folds:
+        fit_rows = train[fold_of[train] >= 0]
+        meta = fit_logistic(policy["meta_C"], oof[fit_rows], y[fit_rows], w[fit_rows])
+        p = meta.predict_proba(oof[valid])
+        meta_fold_losses.append(log_loss(p, y[valid]))
+        meta_oof[valid] = p
+    meta_pooled = log_loss(meta_oof[validated], y_val)
+    meta = fit_logistic(policy["meta_C"], oof[validated], y_val, w[validated])
+    ensemble_weights, ensemble_loss = select_ensemble(members, y_val)
+    used = ("ensemble" if meta_pooled > base_pooled[best_base] + STACK_GUARD_TOLERANCE
+            else "meta_model")
 
-def predict_stack(bases, meta, x):
-    return meta.predict_proba(np.hstack([m.predict_proba(x) for m in bases]))
+    bases = [fit_base(spec, x, y, w, times, label_end, ctx) for spec in specs]
+    scores = {
+        "base_oof_log_loss": base_pooled,
+        "base_fold_log_loss": base_fold_losses,
+        "meta_oof_log_loss": meta_pooled,
+        "meta_fold_log_loss": meta_fold_losses,
+        "ensemble_oof_log_loss": ensemble_loss,
+        "ensemble_weights": [float(v) for v in ensemble_weights],
+        "best_base": specs[best_base]["kind"],
+        "stack_choice": used,
+    }
+    return Stack(bases, meta, used, ensemble_weights), scores
 
 
 # ---- calibration ------------------------------------------------------------------------------
@@ -526,7 +680,8 @@ def apply_floor(p, floor):
 
 
 class Isotonic:
-    """One increasing isotonic regression per class, one-vs-rest, clipped out of range."""
+    """One increasing isotonic regression per class, one-vs-rest, clipped out of range
+    (calibration/isotonic_calibrator.hpp)."""
 
     def __init__(self, p, y):
         self.maps = [IsotonicRegression(out_of_bounds="clip").fit(p[:, c], (y == c).astype(float))
@@ -538,49 +693,103 @@ class Isotonic:
 
 
 class Temperature:
-    """p_c^(1/T) renormalised, T in [0.01, 100] minimising the mean log loss."""
+    """Bias-corrected temperature scaling, softmax(log(max(p, 1e-15)) / T + b)
+    (calibration/temperature_scaling.hpp). In beta = 1/T and b (b_0 = 0) it minimises
 
-    def __init__(self, p, y):
+        mean_i [logsumexp(beta z_i + b) - (beta z_iy + b_y)]
+          + 1/2 * precision * sum_{c >= 1} (b_c - (center_c - center_0))^2,
+        precision = prior_rows * (1/K)(1 - 1/K) / rows,
+
+    beta in [1/100, 1/0.01], b_c in [-30, 30], started at beta = 1, b = the prior's centre; the
+    stored biases are re-centred to sum 0. Convex: L-BFGS-B reaches mtf's projected-Newton
+    optimum."""
+
+    MAX_BIAS = 30.0
+
+    def __init__(self, p, y, center=None, prior_rows=0.0):
+        rows, k = p.shape
         z = np.log(np.maximum(p, 1e-15))
-        rows = np.arange(len(y))
+        rel = np.zeros(k) if center is None else np.asarray(center) - center[0]
+        precision = 0.0 if center is None else prior_rows * (1.0 / k) * (1.0 - 1.0 / k) / rows
+        onehot = np.zeros((rows, k))
+        onehot[np.arange(rows), y] = 1.0
+        z_y = z[np.arange(rows), y]
 
-        def loss(beta):
-            s = beta * z
-            s = s - s.max(axis=1, keepdims=True)
-            return float(np.mean(np.log(np.exp(s).sum(axis=1)) - s[rows, y]))
+        def objective(theta):
+            beta, bias = theta[0], np.concatenate([[0.0], theta[1:]])
+            s = beta * z + bias
+            top = s.max(axis=1, keepdims=True)
+            e = np.exp(s - top)
+            total = e.sum(axis=1, keepdims=True)
+            q = e / total
+            loss = float(np.mean(np.log(total[:, 0]) + top[:, 0] - (beta * z_y + bias[y])))
+            off = theta[1:] - rel[1:]
+            grad = np.empty(k)
+            grad[0] = float(np.mean((q * z).sum(axis=1) - z_y))
+            grad[1:] = (q - onehot)[:, 1:].mean(axis=0) + precision * off
+            return loss + 0.5 * precision * float(off @ off), grad
 
-        r = minimize_scalar(loss, bounds=(1.0 / 100.0, 1.0 / 0.01), method="bounded",
-                            options={"xatol": 1e-12})
-        self.beta = float(r.x)
+        start = np.concatenate([[1.0], np.clip(rel[1:], -self.MAX_BIAS, self.MAX_BIAS)])
+        bounds = [(1.0 / 100.0, 1.0 / 0.01)] + [(-self.MAX_BIAS, self.MAX_BIAS)] * (k - 1)
+        r = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds,
+                     options={"ftol": 1e-15, "gtol": 1e-11, "maxiter": 1000})
+        self.temperature = 1.0 / float(r.x[0])
+        bias = np.concatenate([[0.0], r.x[1:]])
+        self.bias = bias - bias.mean()
 
     def predict(self, p, floor):
-        s = self.beta * np.log(np.maximum(p, 1e-15))
+        s = np.log(np.maximum(p, 1e-15)) / self.temperature + self.bias
         e = np.exp(s - s.max(axis=1, keepdims=True))
         return apply_floor(e / e.sum(axis=1, keepdims=True), floor)
 
 
-def fit_calibrator(p, y, purge_rows):
-    """Isotonic unless the split is small or isotonic loses the purged contiguous K-fold check
-    against temperature scaling (calibration/calibrator.hpp)."""
+def check_folds(times, label_end, folds):
+    """Contiguous blocks [rows*k/K, rows*(k+1)/K) and the rows a calibrator may be fitted on for
+    each: before the block with label end < block's first time, after it opening after the
+    block's last label end (calibration/calibrator.hpp make_check_folds)."""
+    rows = len(times)
+    out = []
+    for k in range(folds):
+        begin, stop = rows * k // folds, rows * (k + 1) // folds
+        last_end = label_end[begin:stop].max() if stop > begin else np.iinfo(np.int64).min
+        before = np.flatnonzero(label_end[:begin] < times[begin]) if begin < stop else \
+            np.array([], int)
+        after = stop + np.flatnonzero(times[stop:] > last_end)
+        out.append((begin, stop, np.concatenate([before, after])))
+    return out
+
+
+def fit_calibrator(p, y, times, label_end, center):
+    """Isotonic only with >= min_isotonic_rows rows and when it does not lose the purged
+    contiguous K-fold check against (prior-held) temperature scaling; otherwise temperature
+    scaling (calibration/calibrator.hpp fit_calibrator). Returns (calibrator, method, check)."""
     spec = DEFAULT_CALIBRATION
     rows, folds, floor = len(y), spec["check_folds"], spec["floor"]
+    prior_rows = spec["bias_prior_rows"]
+
+    def temperature(pp, yy):
+        return Temperature(pp, yy, center, prior_rows)
+
     if rows < spec["min_isotonic_rows"]:
-        return Temperature(p, y), "temperature"
+        return temperature(p, y), "temperature", None
+    parts = check_folds(times, label_end, folds)
+    if rows < 2 * folds or min(min(e - b, len(fit)) for b, e, fit in parts) < 2:
+        return temperature(p, y), "temperature", None
     iso_oof, temp_oof = np.empty_like(p), np.empty_like(p)
-    for k in range(folds):
-        begin, end = rows * k // folds, rows * (k + 1) // folds
-        keep = np.ones(rows, dtype=bool)
-        keep[max(0, begin - purge_rows): min(rows, end + purge_rows)] = False
-        iso_oof[begin:end] = Isotonic(p[keep], y[keep]).predict(p[begin:end], floor)
-        temp_oof[begin:end] = Temperature(p[keep], y[keep]).predict(p[begin:end], floor)
-    if log_loss(iso_oof, y) > log_loss(temp_oof, y):
-        return Temperature(p, y), "temperature"
-    return Isotonic(p, y), "isotonic"
+    for begin, end, fit in parts:
+        iso_oof[begin:end] = Isotonic(p[fit], y[fit]).predict(p[begin:end], floor)
+        temp_oof[begin:end] = temperature(p[fit], y[fit]).predict(p[begin:end], floor)
+    check = {"isotonic": log_loss(iso_oof, y), "temperature": log_loss(temp_oof, y)}
+    if check["isotonic"] > check["temperature"]:
+        return temperature(p, y), "temperature", check
+    return Isotonic(p, y), "isotonic", check
 
 
 # ---- the retrain ------------------------------------------------------------------------------
 
 def build_rows(policy, bars):
+    """Rows with complete features and a label window inside the bars, their open times and
+    label ends (open time of the bar `horizon` bars later) (pipeline/dataset.hpp merge_rows)."""
     feats = compute_features(policy, bars)
     x_all = feats.to_numpy()
     bad = np.flatnonzero(~np.isfinite(x_all).all(axis=1))
@@ -589,43 +798,73 @@ def build_rows(policy, bars):
     usable = labeled.copy()
     usable[:first_complete] = False
     idx = np.flatnonzero(usable)
-    times = bars.index.asi8[idx] // 10**9
-    return feats, x_all[idx], times, fwd[idx], scale[idx], (None if er is None else er[idx])
+    bar_times = bars.index.asi8 // 10**9
+    times = bar_times[idx]
+    label_end = bar_times[idx + policy["horizon"]]
+    return (feats, x_all[idx], times, label_end, fwd[idx], scale[idx],
+            (None if er is None else er[idx]))
 
 
 def retrain(policy, data, seed, threads):
-    bars = load_bars(data, policy["bar_seconds"])
-    feats, x, times, fwd, scale, er = build_rows(policy, bars)
-    purge = policy["horizon"] * policy["bar_seconds"]
-    (tr_b, tr_e), (ca_b, ca_e), (te_b, te_e) = chronological_split(times, purge)
+    bars, dropped_older, dropped_later = cut_window(
+        load_bars(data, policy["bar_seconds"]), policy["bar_seconds"], policy["history_days"])
+    if len(bars) == 0:
+        raise PeerError(f"{data}: no bar closes in the training window")
+    _, x, times, label_end, fwd, scale, er = build_rows(policy, bars)
+    (tr_b, tr_e), (ca_b, ca_e), (te_b, te_e) = chronological_split(times, label_end)
     crit = critical_k(policy, fwd, scale, er)
     k = solve_k(crit[tr_b:tr_e], policy["class_targets"][1])
     y = assign_labels(fwd, crit, k)
 
     y_train = y[tr_b:tr_e]
-    counts = np.bincount(y_train, minlength=3)
-    if (counts == 0).any():
-        raise PeerError(f"a class has no training rows: counts {counts.tolist()}")
-    class_w = np.array(policy["class_targets"]) * len(y_train) / counts
-    w_train = class_w[y_train]
+    w_train = target_mix_weights(y_train, policy["class_targets"])
+    raw_share = np.bincount(y_train, minlength=3) / len(y_train)
+    weighted_share = np.bincount(y_train, weights=w_train, minlength=3) / w_train.sum()
+    y_cal, y_test = y[ca_b:ca_e], y[te_b:te_e]
+    cal_share = np.bincount(y_cal, minlength=3) / len(y_cal)
 
-    ctx = {"seed": seed, "threads": threads, "purge": purge}
-    bases, meta, scores = fit_stack(policy, x[tr_b:tr_e], y_train, w_train, times[tr_b:tr_e], ctx)
-    calibrator, method = fit_calibrator(predict_stack(bases, meta, x[ca_b:ca_e]), y[ca_b:ca_e],
-                                        policy["horizon"])
-    p_raw = predict_stack(bases, meta, x[te_b:te_e])
+    embargo_bars = DEFAULT_SPLIT["embargo_bars"]
+    embargo = (policy["horizon"] if embargo_bars is None else embargo_bars) * policy["bar_seconds"]
+    ctx = {"seed": seed, "threads": threads, "embargo": embargo}
+    stack, scores = fit_stack(policy, x[tr_b:tr_e], y_train, w_train, times[tr_b:tr_e],
+                              label_end[tr_b:tr_e], ctx)
+    # The bias prior undoes the target-mix re-weighting: log(train share / weighted share).
+    center = np.log(raw_share / weighted_share)
+    calibrator, method, check = fit_calibrator(
+        stack.predict_proba(x[ca_b:ca_e]), y_cal, times[ca_b:ca_e], label_end[ca_b:ca_e], center)
+    members = stack.base_probabilities(x[te_b:te_e])
+    p_raw = stack.combine(stack.used, members)
     p = calibrator.predict(p_raw, DEFAULT_CALIBRATION["floor"])
-    return {
+    test_log_loss = log_loss(p, y_test)
+    prior_train, prior_cal = prior_log_loss(raw_share, y_test), prior_log_loss(cal_share, y_test)
+    result = {
         "rows": int(len(y)),
+        "window_bars": int(len(bars)),
+        "dropped_older_than_history": int(dropped_older),
+        "dropped_after_end": int(dropped_later),
         "train_rows": int(tr_e - tr_b),
         "calibration_rows": int(ca_e - ca_b),
         "test_rows": int(te_e - te_b),
         "k": float(k),
+        "raw_share": raw_share.tolist(),
+        "calibration_share": cal_share.tolist(),
         "calibration": method,
-        "test_log_loss": log_loss(p, y[te_b:te_e]),
-        "test_log_loss_uncalibrated": log_loss(p_raw, y[te_b:te_e]),
+        "test_log_loss": test_log_loss,
+        "test_log_loss_uncalibrated": log_loss(p_raw, y_test),
+        "prior_log_loss": prior_train,
+        "calibration_prior_log_loss": prior_cal,
+        "skill": bool(test_log_loss < min(prior_train, prior_cal)),
+        "base_test_log_loss": [log_loss(m, y_test) for m in members],
+        "meta_test_log_loss": log_loss(stack.combine("meta_model", members), y_test),
+        "ensemble_test_log_loss": log_loss(stack.combine("ensemble", members), y_test),
         **scores,
-    }, feats, bars
+    }
+    if method == "temperature":
+        result["temperature"] = calibrator.temperature
+        result["temperature_bias"] = calibrator.bias.tolist()
+    if check is not None:
+        result["calibration_check_log_loss"] = check
+    return result
 
 
 def main():
@@ -634,22 +873,28 @@ def main():
     parser.add_argument("--data", required=True, help="OHLCV CSV (timestamp,open,...,volume)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--threads", type=int, default=2, help="n_jobs of the forest and booster")
-    parser.add_argument("--features-out", help="also write the feature matrix (all bars) as CSV")
+    parser.add_argument("--features-out",
+                        help="also write the feature matrix of every bar of the file (not only the "
+                             "training window, as `retrain_<tf> features` does) as CSV")
     args = parser.parse_args()
     if args.threads < 1:
         parser.error("--threads must be at least 1")
-    # lbfgs convergence chatter is not part of the result; errors still propagate.
+    # Solver chatter (newton-cg's line search at rounding level, pandas/sklearn deprecations) is
+    # not part of the result; errors still propagate.
     warnings.filterwarnings("ignore", category=UserWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", message="The line search algorithm did not converge")
+    warnings.filterwarnings("ignore", message="Rounding errors prevent the line search")
+    policy = POLICIES[args.timeframe]
     try:
-        result, feats, bars = retrain(POLICIES[args.timeframe], args.data, args.seed, args.threads)
+        if args.features_out:
+            out = compute_features(policy, load_bars(args.data, policy["bar_seconds"]))
+            out.index = out.index.strftime("%Y-%m-%dT%H:%M:%SZ")
+            out.to_csv(args.features_out, index_label="timestamp", float_format="%.17g")
+        result = retrain(policy, args.data, args.seed, args.threads)
     except PeerError as e:
         print(f"peer: {e}", file=sys.stderr)
         return 2
-    if args.features_out:
-        out = feats.copy()
-        out.index = out.index.strftime("%Y-%m-%dT%H:%M:%SZ")
-        out.to_csv(args.features_out, index_label="timestamp", float_format="%.17g")
     line = {"timeframe": args.timeframe, "rows": result.pop("rows"),
             "test_log_loss": result.pop("test_log_loss"),
             "wall_seconds": round(time.perf_counter() - _START, 3), **result,
