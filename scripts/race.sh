@@ -108,7 +108,13 @@ for tf in $timeframes; do
           tail -n 5 "$out" >&2
           exit 1
         fi
-        loss=$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["validation"]["test_log_loss"])' "$report")
+        read -r loss method < <("$python" -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+d = r["data"]
+print(r["validation"]["test_log_loss"], "%d/%d/%d,%.9f,%s,%s" % (
+    d["train_rows"], d["calibration_rows"], d["test_rows"], r["labels"]["k"],
+    r["models"]["combiner"], r["calibration"]["method_used"]))' "$report")
       else
         status=0
         /usr/bin/time -v -o "$log" "$python" "$root/benchmarks/peer/peer.py" --timeframe "$tf" \
@@ -118,9 +124,17 @@ for tf in $timeframes; do
           tail -n 5 "$out.err" >&2
           exit 1
         fi
-        loss=$("$python" -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])["test_log_loss"])' "$out")
+        read -r loss method < <("$python" -c '
+import json, sys
+r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+print(r["test_log_loss"], "%d/%d/%d,%.9f,%s,%s" % (
+    r["train_rows"], r["calibration_rows"], r["test_rows"], r["k"], r["stack_choice"],
+    r["calibration"]))' "$out")
       fi
-      printf '%s\t%s\t%s\t%s\t%s\n' "$tf" "$who" "$run" "$(time_fields "$log")" "$loss" >>"$results"
+      [[ -n "${loss:-}" && -n "${method:-}" ]] ||
+        { echo "race.sh: cannot read the $who $tf run $run result (see $out)" >&2; exit 1; }
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tf" "$who" "$run" "$(time_fields "$log")" "$loss" \
+        "$method" >>"$results"
       printf '  %s %s run %d: %s s, %s KiB, test log loss %s\n' "$tf" "$who" "$run" \
         $(time_fields "$log") "$loss" >&2
     done
@@ -135,7 +149,10 @@ rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.stri
 target_speedup = {"1h": 10.0}
 for tf in sys.argv[2].split():
     def runs(who):
-        return [(float(w), int(r), float(l)) for t, x, _, w, r, l in rows if t == tf and x == who]
+        return [(float(w), int(r), float(l)) for t, x, _, w, r, l, _ in rows if t == tf and x == who]
+
+    def methods(who):
+        return sorted({m for t, x, _, _, _, _, m in rows if t == tf and x == who})
     mtf, peer = runs("mtf"), runs("peer")
     if not mtf or not peer:
         continue
@@ -161,5 +178,11 @@ for tf in sys.argv[2].split():
           f" peer {min(w for w, _, _ in peer):.2f}-{max(w for w, _, _ in peer):.2f} s;"
           f" log loss spread over runs: mtf {spread([l for _, _, l in mtf]):.2g},"
           f" peer {spread([l for _, _, l in peer]):.2g}")
+    # Same method (issue 14): rows train/calibration/test and k must agree exactly; the stack
+    # guard's combiner and the calibration method should.
+    mm, pm = methods("mtf"), methods("peer")
+    same = [a.split(",")[:2] == b.split(",")[:2] for a, b in zip(mm, pm)]
+    print(f"- method (rows train/cal/test, k, stack, calibration): mtf {'; '.join(mm)};"
+          f" peer {'; '.join(pm)}; rows and k {'agree' if same and all(same) else 'DIFFER'}")
     print()
 EOF
