@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -55,8 +55,10 @@ std::int64_t parse_date(const std::string& option, const std::string& text) {
   const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
   const auto parsed = mtf::intake::parse_iso8601(full);
   if (!parsed.ok())
-    throw CLI::ValidationError(option, "'" + text + "' is not a date (YYYY-MM-DD or "
-                                       "YYYY-MM-DDTHH:MM:SSZ): " + std::string(parsed.error));
+    throw CLI::ValidationError(option, "'" + text +
+                                           "' is not a date (YYYY-MM-DD or "
+                                           "YYYY-MM-DDTHH:MM:SSZ): " +
+                                           std::string(parsed.error));
   return parsed.epoch_seconds;
 }
 
@@ -101,9 +103,8 @@ int main(int argc, char** argv) {
   prefer_passive_openmp(argv);
   // `train` is the default subcommand: `retrain_5m --data x.csv` means `retrain_5m train ...`.
   std::vector<std::string> args(argv + 1, argv + argc);
-  static const std::vector<std::string> subcommands = {"train",    "features", "predict",
-                                                       "evaluate", "drift",    "policy",
-                                                       "walkforward"};
+  static const std::vector<std::string> subcommands = {
+      "train", "features", "predict", "evaluate", "drift", "policy", "walkforward"};
   const bool wants_help = !args.empty() && (args[0] == "-h" || args[0] == "--help");
   if (!wants_help && (args.empty() || std::find(subcommands.begin(), subcommands.end(), args[0]) ==
                                           subcommands.end()))
@@ -134,15 +135,18 @@ int main(int argc, char** argv) {
   auto* walkforward_cmd = app.add_subcommand(
       "walkforward", "retrain every --every days over history; judge each model on what follows");
   add_common(*walkforward_cmd, walkforward, false);
-  walkforward_cmd->add_option("--out", walkforward.out, "artifact directory (the study is in "
-                                                        "<out>/<tf>/walkforward/<study id>)")
+  walkforward_cmd
+      ->add_option("--out", walkforward.out,
+                   "artifact directory (the study is in "
+                   "<out>/<tf>/walkforward/<study id>)")
       ->capture_default_str();
   add_date(*walkforward_cmd, "--from", walkforward.from,
            "first retrain date (default: history_days after the first bar)");
   add_date(*walkforward_cmd, "--to", walkforward.to,
            "end of the last out-of-sample period (default: the newest bar)");
-  walkforward_cmd->add_option("--every", walkforward.every_days,
-                              "days between retrains (default: the policy's retrain_every)")
+  walkforward_cmd
+      ->add_option("--every", walkforward.every_days,
+                   "days between retrains (default: the policy's retrain_every)")
       ->check(CLI::PositiveNumber);
   walkforward_cmd->add_option("--window", walkforward.window,
                               "run only window I (0-based) of the study, then stop");

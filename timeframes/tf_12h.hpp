@@ -36,9 +36,9 @@ struct tf_12h {
 
   static constexpr auto base_models = boost::hana::make_tuple(
       model::random_forest{
-          .trees = 150, .max_depth = 10, .min_leaf = 20},            // plan: RF 150 x depth 10;
-                                                                     // fewer rows, smaller leaves
-      model::logistic_regression{.C = 0.1});                         // plan: linear trend view
+          .trees = 150, .max_depth = 10, .min_leaf = 20},  // plan: RF 150 x depth 10;
+                                                           // fewer rows, smaller leaves
+      model::logistic_regression{.C = 0.1});               // plan: linear trend view
   // plan: C = 0.1 and "balanced" = balanced to the target mix, by the sample weights (SPEC §4.7)
   static constexpr model::logistic_regression meta_model{.C = 0.1};
 

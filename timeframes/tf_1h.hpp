@@ -36,7 +36,7 @@ struct tf_1h {
       model::random_forest{
           .trees = 150, .max_depth = 10, .min_leaf = 50},  // plan: RF 150 x depth 10
       model::gradient_boosting{
-          .rounds = 150, .max_depth = 8, .eta = 0.05});              // plan: XGB 150 x depth 8
+          .rounds = 150, .max_depth = 8, .eta = 0.05});  // plan: XGB 150 x depth 8
   // plan: C = 0.1 and "balanced" = balanced to the target mix, by the sample weights (SPEC §4.7)
   static constexpr model::logistic_regression meta_model{.C = 0.1};
 

@@ -33,9 +33,9 @@ struct tf_24h {
 
   static constexpr auto base_models = boost::hana::make_tuple(
       model::random_forest{
-          .trees = 100, .max_depth = 12, .min_leaf = 10},            // plan: RF 100 x depth 12;
-                                                                     // few rows, small leaves
-      model::logistic_regression{.C = 0.1});                         // plan: linear view
+          .trees = 100, .max_depth = 12, .min_leaf = 10},  // plan: RF 100 x depth 12;
+                                                           // few rows, small leaves
+      model::logistic_regression{.C = 0.1});               // plan: linear view
   // plan: C = 0.1 and "balanced" = balanced to the target mix, by the sample weights (SPEC §4.7)
   static constexpr model::logistic_regression meta_model{.C = 0.1};
 

@@ -30,6 +30,17 @@ const fs::path& training_prefix() {
   return file;
 }
 
+/// The bundled hours up to `days` days after the training prefix: the same market, continuing
+/// past the model's data (the model's last daily bar opens 2025-05-04).
+fs::path hours_after_training(int days) {
+  static temp_dir dir("after-training");
+  auto bars = read_candles(bundled_1h());
+  bars.resize(static_cast<std::size_t>(1100 + days) * 24);
+  const auto path = dir / ("btcusdt_1h_plus_" + std::to_string(days) + "_days.csv");
+  write_candles(path, bars);
+  return path;
+}
+
 /// An output directory holding a 24h model force-promoted by retrain_24h_fast on the training
 /// prefix, trained once per test process (the tests below only read it, or copy it first).
 const fs::path& promoted_24h_fast() {
@@ -62,10 +73,10 @@ TEST_CASE("predict prints one JSON line per requested bar with consistent probab
   const auto& out = promoted_24h_fast();
   REQUIRE(read_json(out / "24h" / "LATEST.json").at("forced") == true);
   temp_dir cwd("predict");
-  const auto r =
-      run(fast_binary("retrain_24h_fast"),
-          {"predict", "--models", out.string(), "--data", bundled_1h().string(), "--last", "5"},
-          cwd.path());
+  const auto r = run(fast_binary("retrain_24h_fast"),
+                     {"predict", "--models", out.string(), "--data",
+                      hours_after_training(30).string(), "--last", "5"},
+                     cwd.path());
   INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("WARNING") != std::string::npos);
@@ -73,10 +84,11 @@ TEST_CASE("predict prints one JSON line per requested bar with consistent probab
 
   const auto lines = lines_of(r.out);
   REQUIRE(lines.size() == 5);
-  // The sample's 1h bars end 2026-04-30T23:00Z, so its last five daily bars open on 04-26..30.
-  const std::array<const char*, 5> days{"2026-04-26T00:00:00Z", "2026-04-27T00:00:00Z",
-                                        "2026-04-28T00:00:00Z", "2026-04-29T00:00:00Z",
-                                        "2026-04-30T00:00:00Z"};
+  // The file's 1h bars end 2025-06-03T23:00Z (30 days after the model's data, well within its
+  // max_model_age), so its last five daily bars open on 05-30..06-03.
+  const std::array<const char*, 5> days{"2025-05-30T00:00:00Z", "2025-05-31T00:00:00Z",
+                                        "2025-06-01T00:00:00Z", "2025-06-02T00:00:00Z",
+                                        "2025-06-03T00:00:00Z"};
   const auto gate = mtf::timeframes::tf_24h::trade_gate;
   const auto tiers = mtf::timeframes::tf_24h::tiers;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -237,8 +249,8 @@ TEST_CASE("evaluate prints the gate table and a verdict that agrees with its exi
 }
 
 TEST_CASE(
-    "drift is quiet on new bars of the same random walk and says RETRAIN NOW after a "
-    "volatility shift",
+    "drift finds no feature drift on new bars of the same random walk and names volatility "
+    "after a volatility shift",
     "[apps][e2e]") {
   // A market that repeats its own history: days 1,100..2,199 replay the log returns of days
   // 0..1,099 (at another price level; the features are scale-free). A model of the first 1,100
@@ -267,16 +279,23 @@ TEST_CASE(
   INFO("train stderr:\n" << trained.err);
   REQUIRE(trained.exit_code == 0);
 
+  // The replay ends 1,100 days after the model's data, far beyond 24h's max_model_age of 60
+  // days, so drift says RETRAIN NOW for the age alone: no feature may have drifted.
   const auto same =
       run(bin, {"drift", "--models", out.string(), "--data", full.string(), "--json"}, dir.path());
   INFO("same process stdout:\n" << same.out << "\nstderr:\n" << same.err);
-  REQUIRE(same.exit_code == 0);
+  REQUIRE(same.exit_code == 5);
   const auto quiet = nlohmann::json::parse(same.out);
   CHECK(quiet.at("timeframe") == "24h");
-  const std::set<std::string> calm{"OK", "PLAN RETRAIN"};
-  CHECK(calm.count(quiet.at("verdict").get<std::string>()) == 1);
+  CHECK(quiet.at("model_stale") == true);
+  for (const auto& reason : quiet.at("reasons"))
+    CHECK(reason.get<std::string>().find("days old") != std::string::npos);  // the age only
+  for (const auto& [feature, psi] : quiet.at("psi").items()) {
+    INFO(feature);
+    CHECK(psi.get<double>() <= 0.25);
+  }
   // Only the bars after the training data (day 1,100 plus the 5-day horizon) were judged.
-  CHECK(quiet.at("in_sample_rows_skipped").get<std::size_t>() > 900);
+  CHECK(quiet.at("in_sample_rows_skipped").get<std::size_t>() > 600);
   CHECK(quiet.at("rows").get<std::size_t>() > 300);
 
   // The same days with every log return tripled: a volatility regime the model never saw.
@@ -298,9 +317,10 @@ TEST_CASE(
 }
 
 namespace {
-/// The bundled hours moved `days` later: the same market, scored long after the model's data.
+/// The model's training hours moved `days` later: the same market, scored `days` after the
+/// model's data ends.
 fs::path shifted_hours(const temp_dir& dir, int days) {
-  auto candles = read_candles(bundled_1h());
+  auto candles = read_candles(training_prefix());
   for (auto& c : candles)
     c.time += static_cast<std::int64_t>(days) * 86'400;
   const auto file = dir / ("later_by_" + std::to_string(days) + "_days.csv");
@@ -311,7 +331,7 @@ fs::path shifted_hours(const temp_dir& dir, int days) {
 
 TEST_CASE("predict refuses a model older than max_model_age with exit 4 naming its age",
           "[apps][e2e][age]") {
-  // The model's data ends 2026-04-30 (its last daily bar opens then); 24h allows 60 days.
+  // The model's data ends 2025-05-04 (its last daily bar opens then); 24h allows 60 days.
   temp_dir dir("stale");
   const auto later = shifted_hours(dir, 75);
   const auto bin = fast_binary("retrain_24h_fast");
@@ -321,8 +341,8 @@ TEST_CASE("predict refuses a model older than max_model_age with exit 4 naming i
   INFO("stdout:\n" << refused.out << "\nstderr:\n" << refused.err);
   CHECK(refused.exit_code == 4);
   CHECK(refused.out.empty());  // nothing scored
-  CHECK(refused.err.find("data through 2026-04-30T00:00:00Z is 75.0 days old at the bar "
-                         "2026-07-14T00:00:00Z, more than max_model_age 60.0 days") !=
+  CHECK(refused.err.find("data through 2025-05-04T00:00:00Z is 75.0 days old at the bar "
+                         "2025-07-18T00:00:00Z, more than max_model_age 60.0 days") !=
         std::string::npos);
   CHECK(refused.err.find("--allow-stale") != std::string::npos);
 
@@ -349,21 +369,23 @@ TEST_CASE("drift reports the model's age and says RETRAIN NOW once it is stale",
           "[apps][e2e][age]") {
   temp_dir dir("drift-age");
   const auto bin = fast_binary("retrain_24h_fast");
+  // 60 days after the model's data: exactly max_model_age (not more), and the 50 labelled
+  // out-of-sample rows drift needs (days 1,105..1,154).
   const auto same = run(bin,
                         {"drift", "--models", promoted_24h_fast().string(), "--data",
-                         bundled_1h().string(), "--json"},
+                         hours_after_training(60).string(), "--json"},
                         dir.path());
   INFO("same stdout:\n" << same.out << "\nstderr:\n" << same.err);
-  REQUIRE(same.exit_code == 0);
+  REQUIRE(same.out.size() > 0);
   const auto young = nlohmann::json::parse(same.out);
-  CHECK(young.at("model_age_days") == 0.0);
+  CHECK(young.at("model_age_days") == 60.0);
   CHECK(young.at("max_model_age_days") == 60.0);
   CHECK(young.at("model_stale") == false);
-  CHECK(young.at("trained_through") == "2026-04-30T00:00:00Z");
+  CHECK(young.at("trained_through") == "2025-05-04T00:00:00Z");
 
   const auto old = run(bin,
                        {"drift", "--models", promoted_24h_fast().string(), "--data",
-                        shifted_hours(dir, 75).string(), "--json"},
+                        hours_after_training(75).string(), "--json"},
                        dir.path());
   INFO("old stdout:\n" << old.out << "\nstderr:\n" << old.err);
   CHECK(old.exit_code == 5);
@@ -376,10 +398,11 @@ TEST_CASE("drift reports the model's age and says RETRAIN NOW once it is stale",
     names_age = names_age || reason.get<std::string>().find("75.0 days old") != std::string::npos;
   CHECK(names_age);
 
-  const auto text =
-      run(bin, {"drift", "--models", promoted_24h_fast().string(), "--data", bundled_1h().string()},
-          dir.path());
-  CHECK(text.out.find("model age 0.0 days (data through 2026-04-30T00:00:00Z") !=
+  const auto text = run(bin,
+                        {"drift", "--models", promoted_24h_fast().string(), "--data",
+                         hours_after_training(60).string()},
+                        dir.path());
+  CHECK(text.out.find("model age 60.0 days (data through 2025-05-04T00:00:00Z") !=
         std::string::npos);
 }
 

@@ -112,8 +112,7 @@ TEST_CASE("a signal that switches on halfway shows up as skill in the later wind
   quiet_difference /= static_cast<double>(quiet_rows);
   active_difference /= static_cast<double>(active_rows);
   INFO("per window, log loss minus prior:\n" << per_window.str());
-  INFO("mean log loss minus prior: quiet " << quiet_difference << ", active "
-                                           << active_difference);
+  INFO("mean log loss minus prior: quiet " << quiet_difference << ", active " << active_difference);
   // Momentum with phi 0.9 is worth about 0.1 nats a row to these tiny models once learnt
   // (seed 7 measured -0.12 over the windows trained on a year of it, single windows of 60 rows
   // ranging from -0.42 to +0.08); noise is worth none: a model fitted to noise can only lose
@@ -272,8 +271,7 @@ TEST_CASE("a window's model is train --to its retrain date, and the same from a 
   CHECK(model_files(run_dir) == window_model);
   const auto metadata = read_json(run_dir / "metadata.json");
   CHECK(metadata.at("training_data_last") == mtf::intake::format_iso8601(retrain_at - day));
-  CHECK(metadata.at("training_data_first") ==
-        mtf::intake::format_iso8601(retrain_at - 730 * day));
+  CHECK(metadata.at("training_data_first") == mtf::intake::format_iso8601(retrain_at - 730 * day));
   CHECK(with_to.out.find("older than history_days") != std::string::npos);
 }
 
@@ -282,9 +280,9 @@ TEST_CASE("walk-forward on data too short for one window exits 2 naming the file
   temp_dir dir("wf-short");
   const auto data = dir / "short_1d.csv";
   write_candles(data, random_walk_daily(700, 2));
-  const auto r = walkforward(fast_binary("retrain_24h_fast"),
-                             {"--data", data.string(), "--out", (dir / "out").string()},
-                             dir.path());
+  const auto r =
+      walkforward(fast_binary("retrain_24h_fast"),
+                  {"--data", data.string(), "--out", (dir / "out").string()}, dir.path());
   INFO("stderr:\n" << r.err);
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("short_1d.csv") != std::string::npos);

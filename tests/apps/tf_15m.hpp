@@ -52,6 +52,7 @@ struct tf_15m {
   static constexpr gates::trade_gate trade_gate{.conf_min = 0.60, .alpha_min = 0.10};
   static constexpr gates::confidence_tiers tiers{};
   static constexpr intake::quality_spec data_quality{};
+  static constexpr std::chrono::days max_model_age{7};  // retrained weekly, like 5m
   static constexpr backtest::cost_spec costs{};
 };
 

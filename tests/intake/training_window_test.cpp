@@ -4,16 +4,13 @@
 
 #include "mtf/intake/training_window.hpp"
 
-using mtf::intake::bar_series;
+using mtf::bar_series;
 using mtf::intake::cut_window;
 
 namespace {
 /// Hourly bars opening at 0, 3600, ... with close = index (so a bar names itself).
 bar_series hourly(std::size_t n) {
-  bar_series s;
-  s.symbol = "X";
-  s.source = "x.csv";
-  s.bar_seconds = 3600;
+  bar_series s{"X", "x.csv", 3600, {}, {}, {}, {}, {}, {}};
   for (std::size_t i = 0; i < n; ++i) {
     const double v = static_cast<double>(i);
     s.push_back(static_cast<std::int64_t>(i) * 3600, v, v, v, v, 1.0);
@@ -60,4 +57,13 @@ TEST_CASE("a window beyond the data keeps everything; one before it keeps nothin
 
 TEST_CASE("a day is 86,400 seconds", "[intake][window]") {
   STATIC_REQUIRE(mtf::intake::days_to_seconds(730) == 730 * 86'400);
+}
+
+TEST_CASE("min_bars counts 24/7 bars: an equities window of the same span needs fewer",
+          "[intake][window]") {
+  using mtf::intake::calendar;
+  using mtf::intake::min_bars_under;
+  CHECK(min_bars_under(700, 86'400, calendar::crypto) == 700);
+  CHECK(min_bars_under(700, 86'400, calendar::equities) == 484);   // ceil(700 * 252 / 365)
+  CHECK(min_bars_under(4'000, 3'600, calendar::equities) == 748);  // ceil(4000 * 1638 / 8760)
 }

@@ -41,6 +41,12 @@ struct temp_dir {
 
 }  // namespace
 
+/// The combiner record of a one-model stack (stack.json format 2).
+constexpr const char* single_combiner =
+    R"("combiner":{"used":"single","reason":"one base model","best_base":0,)"
+    R"("best_base_log_loss":1.0,"meta_log_loss":1.0,"ensemble_log_loss":1.0,)"
+    R"("ensemble_weights":[1.0]},)";
+
 TEST_CASE("a full disk is named in the model savers' errors", "[models][io]") {
   if (!fs::exists(full_disk)) {
     WARN("skipped: no /dev/full on this system");
@@ -62,9 +68,10 @@ TEST_CASE("a full disk is named in the model savers' errors", "[models][io]") {
   temp_dir dir;
   fs::copy_file(data_dir / "logistic_3.json", dir.path / "base_0_logistic_regression.json");
   std::ofstream(dir.path / "stack.json")
-      << R"({"format_version":1,"base_models":[{"kind":"logistic_regression",)"
-      << R"("file":"base_0_logistic_regression.json","scores":{"per_fold":[1.0]}}],)"
-      << R"("meta_model":null,"stack_scores":{"per_fold":[1.0]}})";
+      << R"({"format_version":2,"base_models":[{"kind":"logistic_regression",)"
+      << R"("file":"base_0_logistic_regression.json","scores":{"per_fold":[1.0],"pooled":1.0}}],)"
+      << R"("meta_model":null,)" << single_combiner
+      << R"("stack_scores":{"per_fold":[1.0],"pooled":1.0}})";
   const auto stack = stack_type::load(dir.path);
   const fs::path target = dir.path / "saved";
   fs::create_directories(target);
@@ -96,8 +103,9 @@ TEST_CASE("a stack.json naming a model file outside its directory is refused", "
   for (const std::string& file :
        {std::string("../outside.json"), (dir.path / "outside.json").string()}) {
     std::ofstream(dir.path / "models" / "stack.json", std::ios::trunc)
-        << R"({"format_version":1,"base_models":[{"kind":"logistic_regression","file":")" << file
-        << R"(","scores":{"per_fold":[1.0]}}],"meta_model":null,"stack_scores":{"per_fold":[1]}})";
+        << R"({"format_version":2,"base_models":[{"kind":"logistic_regression","file":")" << file
+        << R"(","scores":{"per_fold":[1.0],"pooled":1.0}}],"meta_model":null,)" << single_combiner
+        << R"("stack_scores":{"per_fold":[1],"pooled":1.0}})";
     INFO(file);
     const std::string m = message_of([&] { (void)stack_type::load(dir.path / "models"); });
     CHECK(m.find("is not a file name inside the model directory") != std::string::npos);

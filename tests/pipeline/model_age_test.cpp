@@ -107,9 +107,12 @@ TEST_CASE("the streaming scorer refuses bars past the model's age like predict d
                                                              : 1);
   const std::vector<std::int64_t> times(bars.timestamp.begin() + first,
                                         bars.timestamp.begin() + train_end);
-  const auto folds = mtf::split::purged_kfold(times, 3, 3600);
+  std::vector<std::int64_t> label_ends;  // each label looks 12 bars ahead
+  for (const std::int64_t t : times)
+    label_ends.push_back(t + 12 * bars.bar_seconds);
+  const auto folds = mtf::split::purged_kfold(times, label_ends, 3, 3600);
   const mtf::model::fit_context ctx{
-      .seed = 1, .threads = 1, .row_times = times, .purge_seconds = 3600};
+      .seed = 1, .threads = 1, .row_times = times, .row_label_ends = label_ends};
   const mtf::matrix x_train = mtf::model::gather_rows(x, rows);
   loaded_model<P> model{
       {},

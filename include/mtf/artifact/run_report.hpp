@@ -40,9 +40,9 @@ struct symbol_summary {
 
 /// Rows removed before training, by reason.
 struct rows_dropped {
-  std::size_t warm_up = 0;        ///< some feature still NaN
-  std::size_t label_horizon = 0;  ///< the last `horizon` bars: no future close to label with
-  std::size_t resampling = 0;     ///< incomplete trailing bar / input bars merged away
+  std::size_t warm_up = 0;             ///< some feature still NaN
+  std::size_t label_horizon = 0;       ///< the last `horizon` bars: no future close to label with
+  std::size_t resampling = 0;          ///< incomplete trailing bar / input bars merged away
   std::size_t older_than_history = 0;  ///< bars before the trailing history_days window
   std::size_t after_end = 0;           ///< bars not closed by the window's end (`--to`)
 };

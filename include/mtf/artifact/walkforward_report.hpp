@@ -32,10 +32,10 @@ struct walkforward_window {
   std::int64_t until = 0;       ///< end of its out-of-sample period (retrain_at, until]
   std::string outcome;          ///< "promoted" / "rejected" by its gates, or "failed"
   std::vector<std::string> failed_gates;
-  std::string failure;  ///< why the window could not train (outcome "failed")
-  std::size_t rows = 0;  ///< out-of-sample rows scored
-  double log_loss = 0;        ///< the fresh model on its out-of-sample rows
-  double prior_log_loss = 0;  ///< its train class mix on the same rows
+  std::string failure;                  ///< why the window could not train (outcome "failed")
+  std::size_t rows = 0;                 ///< out-of-sample rows scored
+  double log_loss = 0;                  ///< the fresh model on its out-of-sample rows
+  double prior_log_loss = 0;            ///< its train class mix on the same rows
   std::optional<std::size_t> deployed;  ///< window whose model traded this period (system view)
   std::string deployment_note;          ///< the champion/challenger decision at this retrain
 };
@@ -126,8 +126,8 @@ inline void from_json(const nlohmann::json& j, walkforward_window& w) {
     w.deployed = j.at("deployed").get<std::size_t>();
   w.deployment_note = j.at("deployment_note").get<std::string>();
 }
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(gate_evidence, name, threshold, windows,
-                                                pass_share, q10, q50, q90)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(gate_evidence, name, threshold, windows, pass_share,
+                                                q10, q50, q90)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(skill_summary, rows, log_loss, prior_log_loss,
                                                 difference, verdict)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(system_summary, backtest, sharpe,
@@ -167,8 +167,8 @@ inline void write_walkforward_terminal(std::ostream& out, const walkforward_repo
   o << label("windows", colour) << r.windows.size() << " retrains "
     << report_text::utc_minutes(r.from).substr(0, 10) << " .. "
     << report_text::utc_minutes(last_retrain).substr(0, 10) << ", judged up to "
-    << report_text::utc_minutes(r.to).substr(0, 10) << ": " << promoted
-    << " passed every gate, " << (trained - promoted) << " rejected, " << failed << " failed\n";
+    << report_text::utc_minutes(r.to).substr(0, 10) << ": " << promoted << " passed every gate, "
+    << (trained - promoted) << " rejected, " << failed << " failed\n";
   const auto& s = r.skill;
   const bool skilled = s.verdict == "significant skill";
   o << label("skill", colour) << "out-of-sample log loss " << fixed(s.log_loss, 4) << " vs prior "
@@ -179,9 +179,8 @@ inline void write_walkforward_terminal(std::ostream& out, const walkforward_repo
   const auto& b = r.system.backtest;
   o << label("system", colour) << "deployed models traded " << r.system.periods_with_model << " of "
     << r.windows.size() << " periods: " << b.strategy.trades << " trades, total "
-    << percent(b.strategy.total_return) << ", Sharpe " << fixed(r.system.sharpe.estimate, 2)
-    << " [" << fixed(r.system.sharpe.lower, 2) << ", " << fixed(r.system.sharpe.upper, 2)
-    << "]\n"
+    << percent(b.strategy.total_return) << ", Sharpe " << fixed(r.system.sharpe.estimate, 2) << " ["
+    << fixed(r.system.sharpe.lower, 2) << ", " << fixed(r.system.sharpe.upper, 2) << "]\n"
     << indent() << "buy & hold total " << percent(b.buy_and_hold.total_return) << ", Sharpe "
     << fixed(b.buy_and_hold.sharpe, 2) << "; random direction total "
     << percent(b.random_direction.total_return) << ", Sharpe "
@@ -209,8 +208,9 @@ inline void skill_svg(std::ostream& o, const walkforward_report& r) {
     hi = std::max(hi, w.log_loss - w.prior_log_loss);
   }
   if (hi - lo < 1e-3) hi = lo + 1e-3;
-  const frame f{900, 260, 62, 16, 14, 40, 0, static_cast<double>(std::max<std::size_t>(1, r.windows.size())),
-                lo, hi};
+  const frame f{900, 260, 62, 16,
+                14,  40,  0,  static_cast<double>(std::max<std::size_t>(1, r.windows.size())),
+                lo,  hi};
   svg_open(o, f, "Out-of-sample log loss minus the prior's, per window");
   y_grid(o, f, 5, "log loss − prior (nats)");
   const double width = (f.width - f.left - f.right) / f.x_max;
@@ -219,11 +219,11 @@ inline void skill_svg(std::ostream& o, const walkforward_report& r) {
     const double d = w.log_loss - w.prior_log_loss;
     const double x = f.x(static_cast<double>(w.index));
     const double y0 = f.y(0), y1 = f.y(d);
-    o << "<rect x=\"" << num(x + width * 0.1) << "\" y=\"" << num(std::min(y0, y1))
-      << "\" width=\"" << num(std::max(0.5, width * 0.8)) << "\" height=\""
-      << num(std::max(0.5, std::abs(y1 - y0))) << "\" fill=\"" << (d < 0 ? pass : fail)
-      << "\"><title>window " << w.index << " " << report_text::utc_minutes(w.retrain_at)
-      << ": " << report_text::fixed(d, 4) << "</title></rect>\n";
+    o << "<rect x=\"" << num(x + width * 0.1) << "\" y=\"" << num(std::min(y0, y1)) << "\" width=\""
+      << num(std::max(0.5, width * 0.8)) << "\" height=\"" << num(std::max(0.5, std::abs(y1 - y0)))
+      << "\" fill=\"" << (d < 0 ? pass : fail) << "\"><title>window " << w.index << " "
+      << report_text::utc_minutes(w.retrain_at) << ": " << report_text::fixed(d, 4)
+      << "</title></rect>\n";
   }
   o << "<line x1=\"" << num(f.left) << "\" x2=\"" << num(f.width - f.right) << "\" y1=\""
     << num(f.y(0)) << "\" y2=\"" << num(f.y(0)) << "\" stroke=\"" << subtle << "\"/>\n";
@@ -251,8 +251,8 @@ inline void write_walkforward_html(std::ostream& out, const walkforward_report& 
   const bool skilled = r.skill.verdict == "significant skill";
   o << "<div class=\"verdict " << (skilled ? "promoted" : "rejected") << "\">"
     << html_escape(r.skill.verdict) << "<small>out-of-sample log loss "
-    << fixed(r.skill.log_loss, 4) << " vs prior " << fixed(r.skill.prior_log_loss, 4)
-    << " on " << r.skill.rows << " rows; difference " << fixed(r.skill.difference.estimate, 4)
+    << fixed(r.skill.log_loss, 4) << " vs prior " << fixed(r.skill.prior_log_loss, 4) << " on "
+    << r.skill.rows << " rows; difference " << fixed(r.skill.difference.estimate, 4)
     << ", 95% moving-block bootstrap interval [" << fixed(r.skill.difference.lower, 4) << ", "
     << fixed(r.skill.difference.upper, 4) << "]</small></div>\n";
 

@@ -31,9 +31,9 @@
 #include <utility>
 #include <vector>
 
-#include "mtf/core/parallel_for.hpp"
 #include "mtf/core/errors.hpp"
 #include "mtf/core/file_write.hpp"
+#include "mtf/core/parallel_for.hpp"
 #include "mtf/core/scoring_rules.hpp"
 #include "mtf/core/xtensor.hpp"
 #include "mtf/models/ensemble_selection.hpp"

@@ -344,7 +344,7 @@ int run_drift(const model_options& opts) {
     retrain_now.push_back("ECE rose " + artifact::report_text::fixed(ece - base_ece, 3));
   // A model past its max_model_age is refused by predict: retraining is due whatever else says.
   const model_age age =
-      measure_model_age<P>(model.trained_through, scored.input.bars.timestamp.back());
+      measure_model_age<P>(model.trained_through, scored.input[0].bars.timestamp.back());
   if (age.stale()) retrain_now.push_back(describe_age(age));
   const char* verdict = !retrain_now.empty() ? "RETRAIN NOW"
                         : !plan.empty()      ? "PLAN RETRAIN"

@@ -124,8 +124,7 @@ loaded_model<P> load_promoted(const std::filesystem::path& models) {
       *latest,
       run_dir,
       policy_stack<P>::load(run_dir / artifact_files::models_dir),
-      calibration::calibrator::from_json(
-          read_artifact_json(run_dir / artifact_files::calibrator)),
+      calibration::calibrator::from_json(read_artifact_json(run_dir / artifact_files::calibrator)),
       metadata,
       trained_through,
       calendar};

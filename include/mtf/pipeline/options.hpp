@@ -37,12 +37,12 @@ struct train_options : common_options {
 /// `walkforward`: a retrain every `every_days` over history, each judged on the period after it.
 struct walkforward_options : common_options {
   std::filesystem::path out = "models";
-  std::optional<std::int64_t> from;       ///< first retrain date (epoch s; rounded up to a day)
-  std::optional<std::int64_t> to;         ///< end of the last out-of-sample period (epoch s)
-  std::optional<int> every_days;          ///< default: the policy's retrain_every
-  std::optional<std::size_t> window;      ///< run this one window only
-  bool collect = false;                   ///< only merge finished windows
-  bool plan = false;                      ///< print the schedule as JSON and stop
+  std::optional<std::int64_t> from;   ///< first retrain date (epoch s; rounded up to a day)
+  std::optional<std::int64_t> to;     ///< end of the last out-of-sample period (epoch s)
+  std::optional<int> every_days;      ///< default: the policy's retrain_every
+  std::optional<std::size_t> window;  ///< run this one window only
+  bool collect = false;               ///< only merge finished windows
+  bool plan = false;                  ///< print the schedule as JSON and stop
 };
 
 /// `features`: write the feature matrix, labels and weights as CSV for inspection.

@@ -115,7 +115,8 @@ champion_decision compare_with_champion(ChallengerPredict&& predict_challenger,
   const double challenger_loss = log_loss(predict_challenger(rows), labels);
   const double champion_loss = log_loss(predict_champion(rows), labels);
   std::string note = comparison_note(fresh.size(), challenger_loss, champion_loss, champion);
-  if (challenger_loss > champion_loss) return {false, "the challenger is worse than the champion " + note};
+  if (challenger_loss > champion_loss)
+    return {false, "the challenger is worse than the champion " + note};
   return {true, note};
 }
 
@@ -218,10 +219,9 @@ int decide_and_publish(candidate<P>& c, const train_options& opts, stage_timer& 
   report.run_id = run_id;
   report.run_path = store->run_path(run_id).string();
   render();
-  write_run_files(c, run_id, store->staging_dir(),
-                  [&](std::string_view name, const std::string& content) {
-                    store->write_file(name, content);
-                  });
+  write_run_files(
+      c, run_id, store->staging_dir(),
+      [&](std::string_view name, const std::string& content) { store->write_file(name, content); });
   const bool deploy = promote || forced;
   store->publish(deploy ? artifact::run_status::promoted : artifact::run_status::rejected);
   if (deploy) {

@@ -17,9 +17,9 @@
 #include "mtf/artifact/content_hash.hpp"
 #include "mtf/artifact/run_report.hpp"
 #include "mtf/backtest/backtest.hpp"
-#include "mtf/intake/training_window.hpp"
 #include "mtf/calibration/calibrator.hpp"
 #include "mtf/core/scoring_rules.hpp"
+#include "mtf/intake/training_window.hpp"
 #include "mtf/labels/class_balance.hpp"
 #include "mtf/labels/label_distribution.hpp"
 #include "mtf/models/stacking.hpp"
@@ -190,15 +190,15 @@ struct training_data {
   row_table rows;
   split::segments seg;
   k_solution k;
-  std::vector<int> y;  ///< labels of `rows` with k
+  std::vector<int> y;             ///< labels of `rows` with k
   std::size_t dropped_older = 0;  ///< bars before the trailing history_days window
   std::size_t dropped_later = 0;  ///< bars not closed by the window's end (`--to`)
 };
 
 /// SPEC §4.1–4.6 for the window of `P::history_days` ending at `end` (epoch s), quality-checked
-/// under trading calendar `cal`: only bars closed by `end` exist for this computation, so a walk-forward step, `train --to` and `train` on a
-/// file cut at `end` are the same. Throws data_error (exit 2) when a symbol's window fails the
-/// quality checks or is too short.
+/// under trading calendar `cal`: only bars closed by `end` exist for this computation, so a
+/// walk-forward step, `train --to` and `train` on a file cut at `end` are the same. Throws
+/// data_error (exit 2) when a symbol's window fails the quality checks or is too short.
 template <TimeframePolicy P>
 training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, intake::calendar cal,
                               std::uint64_t seed, stage_timer& timer) {
@@ -216,7 +216,8 @@ training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, intake::c
       symbol_input s;
       s.file = raw.files[i];
       s.resampled = raw.series[i].counts;
-      s.quality = intake::check_quality(cut.bars, P::data_quality, P::min_bars, cal);
+      s.quality = intake::check_quality(
+          cut.bars, P::data_quality, intake::min_bars_under(P::min_bars, P::bar_seconds, cal), cal);
       s.bars = std::move(cut.bars);
       d.dropped_older += cut.dropped_older;
       d.dropped_later += cut.dropped_later;
@@ -232,9 +233,8 @@ training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, intake::c
   });
   // Rows, the purged chronological split (purges on label ends), labels with k solved on train.
   d.rows = merge_rows(d.symbols, d.features, P::horizon);
-  d.seg = timer.run("split + labels", [&] {
-    return split::chronological_split<P>(d.rows.time, d.rows.label_end);
-  });
+  d.seg = timer.run("split + labels",
+                    [&] { return split::chronological_split<P>(d.rows.time, d.rows.label_end); });
   d.k = solve_k_on_rows<P>(d.rows, d.features, d.seg.train.begin, d.seg.train.end);
   d.y = label_rows(d.rows, d.features, d.k.k);
   return d;
@@ -272,9 +272,8 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
   report.data.dropped.after_end = d.dropped_later;
 
   const std::vector<std::string> names = feature_names(P::features);
-  const bool leakage_passed =
-      std::all_of(d.features.begin(), d.features.end(),
-                  [](const symbol_features& f) { return f.audit.passed; });
+  const bool leakage_passed = std::all_of(d.features.begin(), d.features.end(),
+                                          [](const symbol_features& f) { return f.audit.passed; });
   std::string leak_note;
   for (const auto& f : d.features)
     for (const auto& finding : f.audit.findings)
@@ -376,16 +375,10 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
                    .seed = opts.seed});
     return 0;
   });
-  return candidate<P>{std::move(stack),
-                      cal.model,
-                      names,
-                      model::gather_rows(rows.x, test_rows),
-                      judged.y,
-                      judged.time,
-                      raw.data_hash,
-                      rd::build_reference(x_train, names),
-                      std::move(report),
-                      leakage_passed};
+  return candidate<P>{
+      std::move(stack),  cal.model,     names,         model::gather_rows(rows.x, test_rows),
+      judged.y,          judged.time,   raw.data_hash, rd::build_reference(x_train, names),
+      std::move(report), leakage_passed};
 }
 
 /// `train_candidate_from` on `opts.data`, ending at `opts.to` or the newest bar's close.

@@ -15,7 +15,8 @@ namespace mtf::pipeline {
 /// records.
 class stage_timer {
  public:
-  explicit stage_timer(bool progress, bool quiet = false) : progress_(progress && !quiet), quiet_(quiet) {}
+  explicit stage_timer(bool progress, bool quiet = false)
+      : progress_(progress && !quiet), quiet_(quiet) {}
 
   /// Runs `work` as the named stage and returns its result.
   template <class F>

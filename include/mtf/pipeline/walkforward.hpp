@@ -29,8 +29,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "mtf/artifact/atomic_file.hpp"
 #include "mtf/artifact/posix_file.hpp"
@@ -572,8 +572,8 @@ artifact::walkforward_report collect_walkforward(
     const std::vector<double> closes(
         bars.close.begin() + static_cast<std::ptrdiff_t>(rows.front().bar),
         bars.close.begin() + static_cast<std::ptrdiff_t>(last + 1));
-    books.push_back(backtest::run_backtest_for<P>(sig, times, closes, opts.calendar.value_or(intake::calendar::crypto),
-                                                  opts.seed));
+    books.push_back(backtest::run_backtest_for<P>(
+        sig, times, closes, opts.calendar.value_or(intake::calendar::crypto), opts.seed));
   }
   if (!books.empty()) {
     r.system.backtest = backtest::pool_backtests(books);

@@ -64,9 +64,9 @@ bootstrap_interval moving_block_bootstrap(std::span<const double> series, std::s
   const std::size_t n = series.size();
   if (n == 0) throw_input_error(where, "series", "no values");
   if (block == 0 || block > n)
-    throw_input_error(where, "block",
-                      "block length " + std::to_string(block) + " must lie in [1, " +
-                          std::to_string(n) + "]");
+    throw_input_error(
+        where, "block",
+        "block length " + std::to_string(block) + " must lie in [1, " + std::to_string(n) + "]");
   if (resamples < 100) throw_input_error(where, "resamples", "at least 100 resamples are needed");
   if (!(level > 0 && level < 1)) throw_input_error(where, "level", "must lie in (0, 1)");
   bootstrap_interval out;
