@@ -93,6 +93,35 @@ TEST_CASE("a model file that cannot be opened names the reason", "[models][io]")
   CHECK(unwritable.find("No such file or directory") != std::string::npos);
 }
 
+TEST_CASE("a tree model file that is not xgboost JSON is refused before xgboost reads it",
+          "[models][io]") {
+  // xgboost picks its reader from the first bytes; its binary and UBJSON readers allocate
+  // lengths taken from the file (one inserted byte asked for 7.9e18 bytes under the fuzzer).
+  std::ifstream in(data_dir / "tiny_forest.json", std::ios::binary);
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(json.starts_with("{\""));
+  temp_dir dir;
+  for (const std::string prefix : {"x", "binf", "{L", " "}) {
+    const fs::path file = dir.path / "damaged.json";
+    {
+      std::ofstream out(file, std::ios::binary);
+      out << prefix << (prefix == "{L" ? json.substr(1) : json);
+    }
+    const std::string m =
+        message_of([&] { (void)mtf::model::tree_model::load(file, "random_forest"); });
+    INFO("prefix " << prefix);
+    CHECK(m.find("model file " + file.string() + " is not an xgboost JSON model") !=
+          std::string::npos);
+  }
+  // The undamaged bytes still load.
+  const fs::path intact = dir.path / "intact.json";
+  {
+    std::ofstream out(intact, std::ios::binary);
+    out << json;
+  }
+  CHECK(mtf::model::tree_model::load(intact, "random_forest").features() > 0);
+}
+
 TEST_CASE("a stack.json naming a model file outside its directory is refused", "[models][io]") {
   using stack_type = mtf::model::stacked_model<boost::hana::tuple<mtf::model::logistic_regression>,
                                                mtf::model::no_meta_model>;

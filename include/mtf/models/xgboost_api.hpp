@@ -334,13 +334,20 @@ class booster {
       throw model_error("cannot write model file " + path.string() + os_reason(err));
   }
 
-  /// Reads an xgboost JSON model written by `save_json`.
+  /// Reads an xgboost JSON model written by `save_json`. Only text JSON reaches xgboost: its
+  /// loader dispatches on the first bytes, and its legacy binary and UBJSON readers take lengths
+  /// from the file and allocate them unchecked (a damaged byte asks for exabytes), so a file
+  /// that does not open with `{"` is refused here as not written by mtf.
   [[nodiscard]] static booster load_json(const std::filesystem::path& path) {
     errno = 0;
     std::ifstream in(path, std::ios::binary);
     if (!in) throw model_error("cannot open model file " + path.string() + os_reason(errno));
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (bytes.empty()) throw model_error("model file is empty: " + path.string());
+    if (!bytes.starts_with("{\""))
+      throw model_error("model file " + path.string() +
+                        " is not an xgboost JSON model (it does not begin with {\"); mtf writes "
+                        "and reads JSON only, never xgboost's binary or UBJSON formats");
     booster out;
     check(XGBoosterLoadModelFromBuffer(out.handle_, bytes.data(), bytes.size()),
           "load model " + path.string());
