@@ -1,6 +1,8 @@
 #pragma once
 /// \file Costs of the backtest (SPEC §8).
 
+#include "mtf/core/described.hpp"
+
 namespace mtf::backtest {
 
 /// Cost per side of a trade, in basis points of notional.
@@ -10,3 +12,5 @@ struct cost_spec {
 };
 
 }  // namespace mtf::backtest
+
+MTF_DESCRIBE(mtf::backtest::cost_spec, fee_bps, slippage_bps);

@@ -2,11 +2,28 @@
 /// \file How a policy calibrates probabilities (SPEC §4.9).
 
 #include <cstddef>
+#include <string_view>
+
+#include "mtf/core/described.hpp"
 
 namespace mtf::calibration {
 
 /// Calibration method.
 enum class method { isotonic, sigmoid, temperature };
+
+/// "isotonic", "sigmoid" or "temperature" (the spelling of JSON and reports); "" for a value
+/// outside the enumeration.
+constexpr std::string_view enum_name(method m) {
+  switch (m) {
+    case method::isotonic:
+      return "isotonic";
+    case method::sigmoid:
+      return "sigmoid";
+    case method::temperature:
+      return "temperature";
+  }
+  return "";
+}
 
 /// The policy's calibration choice and its safety rule: below `min_isotonic_rows` calibration
 /// rows, or when isotonic loses a `check_folds`-fold comparison with temperature scaling on the
@@ -24,3 +41,6 @@ struct spec {
 };
 
 }  // namespace mtf::calibration
+
+MTF_DESCRIBE(mtf::calibration::spec, preferred, min_isotonic_rows, check_folds, probability_floor,
+             bias_prior_rows);

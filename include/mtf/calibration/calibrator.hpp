@@ -32,17 +32,11 @@
 
 namespace mtf::calibration {
 
-/// "isotonic", "sigmoid" or "temperature" (the spellings used in JSON and reports).
+/// "isotonic", "sigmoid" or "temperature" (the spellings used in JSON and reports: enum_name).
 inline std::string_view method_name(method m) {
-  switch (m) {
-    case method::isotonic:
-      return "isotonic";
-    case method::sigmoid:
-      return "sigmoid";
-    case method::temperature:
-      return "temperature";
-  }
-  throw std::logic_error("method_name: unknown calibration method");
+  const std::string_view name = enum_name(m);
+  if (name.empty()) throw std::logic_error("method_name: unknown calibration method");
+  return name;
 }
 
 /// Inverse of method_name; throws artifact_error for any other text.

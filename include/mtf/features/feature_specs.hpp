@@ -18,7 +18,8 @@
 /// kernel is built. Adding a feature = one block here plus its test.
 ///
 /// Also here: `feature::each` and `feature::list`, which build a policy's feature list from its
-/// window arrays (so `ma_windows` and friends are the numbers the features use).
+/// window arrays (so `ma_windows` and friends are the numbers the features use), and at the end
+/// of the file each spec's MTF_DESCRIBE line (its settings, for the policy fingerprint and dump).
 
 #include <algorithm>
 #include <array>
@@ -32,6 +33,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "mtf/core/described.hpp"
 #include "mtf/features/indicator_checks.hpp"
 #include "mtf/features/rolling_window.hpp"
 #include "mtf/features/streaming_indicators.hpp"
@@ -600,3 +602,28 @@ constexpr bool windows_match(const boost::hana::tuple<Specs...>& features,
 }
 
 }  // namespace mtf::feature
+
+// Every setting of every feature spec, by name: the policy fingerprint, its JSON dump and
+// docs/policies.md read them from here (a spec whose list misses a member does not compile).
+MTF_DESCRIBE(mtf::feature::log_return, bars);
+MTF_DESCRIBE(mtf::feature::sma_ratio, window);
+MTF_DESCRIBE(mtf::feature::ema_ratio, window);
+MTF_DESCRIBE(mtf::feature::rsi, window);
+MTF_DESCRIBE(mtf::feature::atr_ratio, window);
+MTF_DESCRIBE(mtf::feature::bollinger_percent_b, window, k);
+MTF_DESCRIBE(mtf::feature::bollinger_width, window, k);
+MTF_DESCRIBE(mtf::feature::macd_histogram, fast, slow, signal);
+MTF_DESCRIBE(mtf::feature::roc, window);
+MTF_DESCRIBE(mtf::feature::momentum_atr, window, atr_window);
+MTF_DESCRIBE(mtf::feature::realized_vol, window);
+MTF_DESCRIBE(mtf::feature::vol_ratio, fast, slow);
+MTF_DESCRIBE(mtf::feature::zscore, window);
+MTF_DESCRIBE(mtf::feature::stochastic_k, window, smooth);
+MTF_DESCRIBE(mtf::feature::stochastic_d, window, d_window);
+MTF_DESCRIBE(mtf::feature::williams_r, window);
+MTF_DESCRIBE(mtf::feature::adx, window);
+MTF_DESCRIBE(mtf::feature::di_spread, window);
+MTF_DESCRIBE(mtf::feature::obv_flow, window);
+MTF_DESCRIBE(mtf::feature::volume_ratio, window);
+MTF_DESCRIBE(mtf::feature::cci, window);
+MTF_DESCRIBE(mtf::feature::cmf, window);

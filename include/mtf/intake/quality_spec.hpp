@@ -1,6 +1,8 @@
 #pragma once
 /// \file Thresholds at which the data-quality warnings of SPEC §4.2 become fatal.
 
+#include "mtf/core/described.hpp"
+
 namespace mtf::intake {
 
 /// Warning thresholds: a warning is reported with its count; it becomes fatal (exit 2) when its
@@ -13,3 +15,6 @@ struct quality_spec {
 };
 
 }  // namespace mtf::intake
+
+MTF_DESCRIBE(mtf::intake::quality_spec, max_gap_share, jump_threshold, max_jump_share,
+             max_zero_volume_share);

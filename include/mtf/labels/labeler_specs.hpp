@@ -3,6 +3,8 @@
 
 #include <optional>
 
+#include "mtf/core/described.hpp"
+
 namespace mtf::label {
 
 /// Volatility-adaptive 3-class labels: r = ln(close[t+h]/close[t]), tau = k * sigma_t * sqrt(h)
@@ -29,3 +31,6 @@ struct regime {
 };
 
 }  // namespace mtf::label
+
+MTF_DESCRIBE(mtf::label::volatility_adaptive, vol_window, k);
+MTF_DESCRIBE(mtf::label::regime, vol_window, er_min, k);

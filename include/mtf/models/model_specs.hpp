@@ -2,6 +2,10 @@
 /// \file Model hyper-parameters as policies state them. Plain literal types: the models stage
 /// (`models/*.hpp`) gives each its fit/predict; policies and reviewers only see numbers.
 
+#include <string_view>
+
+#include "mtf/core/described.hpp"
+
 namespace mtf::model {
 
 /// Random forest in xgboost's random-forest mode: `trees` parallel trees in one boosting round
@@ -19,6 +23,17 @@ struct random_forest {
 
 /// Objective of gradient boosting.
 enum class boosting_objective { softprob, focal };
+
+/// "softprob" or "focal"; "" for a value outside the enumeration.
+constexpr std::string_view enum_name(boosting_objective o) {
+  switch (o) {
+    case boosting_objective::softprob:
+      return "softprob";
+    case boosting_objective::focal:
+      return "focal";
+  }
+  return "";
+}
 
 /// Gradient-boosted trees, xgboost `multi:softprob` with `tree_method=hist` (or focal loss).
 struct gradient_boosting {
@@ -46,3 +61,9 @@ struct logistic_regression {
 struct no_meta_model {};
 
 }  // namespace mtf::model
+
+MTF_DESCRIBE(mtf::model::random_forest, trees, max_depth, min_leaf, subsample, colsample_bynode);
+MTF_DESCRIBE(mtf::model::gradient_boosting, rounds, max_depth, eta, subsample, colsample_bytree, l1,
+             l2, min_child_weight, early_stopping_rounds, objective, focal_gamma);
+MTF_DESCRIBE(mtf::model::logistic_regression, C);
+MTF_DESCRIBE(mtf::model::no_meta_model);

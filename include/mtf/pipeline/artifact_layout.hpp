@@ -12,17 +12,19 @@
 #include <nlohmann/json.hpp>
 
 #include "mtf/artifact/content_hash.hpp"
-#include "mtf/artifact/policy_dump.hpp"
 #include "mtf/core/errors.hpp"
 #include "mtf/intake/timestamp.hpp"
+#include "mtf/policy/policy_description.hpp"
 #include "mtf/policy/timeframe_policy.hpp"
 
 namespace mtf::pipeline {
 
-/// SHA-256 of the canonical policy dump: changes whenever any policy value changes.
+/// The policy fingerprint: SHA-256 of the compact dump of the policy's canonical description
+/// (policy_description<P>, every setting of the policy), so it changes whenever a setting does.
+/// Recomputable from a run's policy.json: sha256 of `nlohmann::json::parse(policy.json).dump()`.
 template <TimeframePolicy P>
 std::string policy_fingerprint() {
-  return artifact::sha256_hex(policy_json<P>().dump());
+  return artifact::policy_fingerprint(policy_description<P>().dump());
 }
 
 /// Names of the artifact files inside runs/<id>/.

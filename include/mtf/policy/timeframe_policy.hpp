@@ -10,12 +10,12 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <span>
 #include <string_view>
 #include <type_traits>
 
 #include "mtf/backtest/backtest_spec.hpp"
 #include "mtf/calibration/calibration_spec.hpp"
+#include "mtf/core/described.hpp"
 #include "mtf/features/feature_specs.hpp"
 #include "mtf/intake/quality_spec.hpp"
 #include "mtf/labels/labeler_specs.hpp"
@@ -31,11 +31,21 @@ inline constexpr bool is_hana_tuple = false;
 template <class... T>
 inline constexpr bool is_hana_tuple<boost::hana::tuple<T...>> = true;
 
+// Type concepts of MTF_POLICY_FIELDS, on the type of `P::member` (a const reference).
 template <class T>
-concept labeler = std::same_as<T, label::volatility_adaptive> || std::same_as<T, label::regime>;
+concept hana_tuple = is_hana_tuple<std::remove_cvref_t<T>>;
 template <class T>
-concept meta_model =
-    std::same_as<T, model::logistic_regression> || std::same_as<T, model::no_meta_model>;
+concept labeler = std::same_as<std::remove_cvref_t<T>, label::volatility_adaptive> ||
+    std::same_as<std::remove_cvref_t<T>, label::regime>;
+template <class T>
+concept meta_model = std::same_as<std::remove_cvref_t<T>, model::logistic_regression> ||
+    std::same_as<std::remove_cvref_t<T>, model::no_meta_model>;
+template <class T>
+inline constexpr bool is_int_array = false;
+template <std::size_t N>
+inline constexpr bool is_int_array<std::array<int, N>> = true;
+template <class T>
+concept window_array = is_int_array<std::remove_cvref_t<T>>;
 
 constexpr double abs(double x) {
   return x < 0 ? -x : x;
@@ -55,44 +65,57 @@ constexpr bool positive_increasing(const std::array<int, N>& w) {
 }
 }  // namespace policy_detail
 
-/// Shape of a timeframe policy: the members a policy type must declare, with their types.
-/// See timeframes/tf_5m.hpp for a complete, commented example.
+/// Every member a timeframe policy declares, with the requirement on its type:
+/// `X(member, type concept)`. The one list from which both the concept's shape (below) and the
+/// policy's description (policy/policy_description.hpp: the fingerprint stored in every
+/// artifact, `policy --json`, docs/policies.md) follow, so a setting the pipeline may read is a
+/// setting the fingerprint sees. See timeframes/tf_5m.hpp for a complete, commented example.
+#define MTF_POLICY_FIELDS(X)                                   \
+  X(name, std::convertible_to<std::string_view>)               \
+  X(bar_seconds, std::convertible_to<std::int64_t>)            \
+  X(history_days, std::convertible_to<int>)                    \
+  X(min_bars, std::convertible_to<std::size_t>)                \
+  X(retrain_every, std::convertible_to<int>)                   \
+  X(horizon, std::convertible_to<int>)                         \
+  X(ma_windows, policy_detail::window_array)                   \
+  X(momentum_windows, policy_detail::window_array)             \
+  X(rsi_window, std::convertible_to<int>)                      \
+  X(vol_window, std::convertible_to<int>)                      \
+  X(feature_count, std::convertible_to<std::size_t>)           \
+  X(features, policy_detail::hana_tuple)                       \
+  X(labeler, policy_detail::labeler)                           \
+  X(class_targets, std::convertible_to<std::array<double, 3>>) \
+  X(min_class_share, std::convertible_to<double>)              \
+  X(base_models, policy_detail::hana_tuple)                    \
+  X(meta_model, policy_detail::meta_model)                     \
+  X(calibration, std::convertible_to<calibration::spec>)       \
+  X(split, std::convertible_to<split::spec>)                   \
+  X(gates, std::convertible_to<gates::table>)                  \
+  X(trade_gate, std::convertible_to<gates::trade_gate>)        \
+  X(tiers, std::convertible_to<gates::confidence_tiers>)       \
+  X(data_quality, std::convertible_to<intake::quality_spec>)   \
+  X(costs, std::convertible_to<backtest::cost_spec>)           \
+  X(max_model_age, std::convertible_to<std::chrono::seconds>)
+
+/// Shape of a timeframe policy: every member of MTF_POLICY_FIELDS, with its type.
+#define MTF_POLICY_FIELD_REQUIREMENT(member, ...) \
+  { P::member } -> __VA_ARGS__;
 template <class P>
 concept TimeframePolicyShape = requires {
-  { P::name } -> std::convertible_to<std::string_view>;
-  { P::bar_seconds } -> std::convertible_to<std::int64_t>;
-  { P::history_days } -> std::convertible_to<int>;
-  { P::min_bars } -> std::convertible_to<std::size_t>;
-  { P::retrain_every } -> std::convertible_to<int>;
-  { P::horizon } -> std::convertible_to<int>;
-  {
-    std::span {
-      P::ma_windows
-    }
-    } -> std::convertible_to<std::span<const int>>;
-  {
-    std::span {
-      P::momentum_windows
-    }
-    } -> std::convertible_to<std::span<const int>>;
-  { P::rsi_window } -> std::convertible_to<int>;
-  { P::vol_window } -> std::convertible_to<int>;
-  { P::feature_count } -> std::convertible_to<std::size_t>;
-  requires policy_detail::is_hana_tuple<std::remove_cvref_t<decltype(P::features)>>;
-  requires policy_detail::labeler<std::remove_cvref_t<decltype(P::labeler)>>;
-  { P::class_targets } -> std::convertible_to<std::array<double, 3>>;
-  { P::min_class_share } -> std::convertible_to<double>;
-  requires policy_detail::is_hana_tuple<std::remove_cvref_t<decltype(P::base_models)>>;
-  requires policy_detail::meta_model<std::remove_cvref_t<decltype(P::meta_model)>>;
-  { P::calibration } -> std::convertible_to<calibration::spec>;
-  { P::split } -> std::convertible_to<split::spec>;
-  { P::gates } -> std::convertible_to<gates::table>;
-  { P::trade_gate } -> std::convertible_to<gates::trade_gate>;
-  { P::tiers } -> std::convertible_to<gates::confidence_tiers>;
-  { P::data_quality } -> std::convertible_to<intake::quality_spec>;
-  { P::costs } -> std::convertible_to<backtest::cost_spec>;
-  { P::max_model_age } -> std::convertible_to<std::chrono::seconds>;
+  MTF_POLICY_FIELDS(MTF_POLICY_FIELD_REQUIREMENT)
 };
+#undef MTF_POLICY_FIELD_REQUIREMENT
+
+namespace policy_detail {
+/// True when every member of MTF_POLICY_FIELDS has a complete description (core/described.hpp).
+template <class P>
+constexpr bool fields_described() {
+#define MTF_POLICY_FIELD_DESCRIBABLE(member, ...) \
+  describable<std::remove_cvref_t<decltype(P::member)>>()&&
+  return MTF_POLICY_FIELDS(MTF_POLICY_FIELD_DESCRIBABLE) true;
+#undef MTF_POLICY_FIELD_DESCRIBABLE
+}
+}  // namespace policy_detail
 
 /// Bars in one UTC day for the policy's bar length.
 template <class P>
@@ -121,6 +144,11 @@ constexpr double max_achievable_activity() {
 /// failure is a compile error with the sentence below.
 template <TimeframePolicyShape P>
 struct policy_checks {
+  static_assert(policy_detail::fields_described<P>(),
+                "policy error: every value a policy holds must be described, so that the policy "
+                "fingerprint and dump see every setting: a struct needs MTF_DESCRIBE(type, "
+                "members...) naming all its members, an enum an enum_name overload "
+                "(mtf/core/described.hpp)");
   static constexpr auto t = P::class_targets;
   static_assert(t[0] > 0 && t[0] < 1 && t[1] > 0 && t[1] < 1 && t[2] > 0 && t[2] < 1,
                 "policy error: every class target share (down, neutral, up) must lie strictly "

@@ -3,6 +3,8 @@
 
 #include <optional>
 
+#include "mtf/core/described.hpp"
+
 namespace mtf::split {
 
 /// Train / calibration / test shares by time, and the purged, embargoed blocked K-fold on train.
@@ -23,3 +25,5 @@ constexpr int embargo_bars_or_horizon(const spec& s, int horizon) {
 }
 
 }  // namespace mtf::split
+
+MTF_DESCRIBE(mtf::split::spec, train, calibration, test, folds, embargo_bars);

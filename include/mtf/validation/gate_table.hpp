@@ -3,6 +3,9 @@
 
 #include <cstddef>
 #include <optional>
+#include <string_view>
+
+#include "mtf/core/described.hpp"
 
 namespace mtf::gates {
 
@@ -26,6 +29,22 @@ enum class activity_metric {
   regime_changes_per_week,
   direction_changes_per_month,
 };
+
+/// The enumerator's name ("backtest_trades_per_day"); "" for a value outside the enumeration.
+/// (validation::activity_metric_name gives the human text with its unit.)
+constexpr std::string_view enum_name(activity_metric m) {
+  switch (m) {
+    case activity_metric::backtest_trades_per_day:
+      return "backtest_trades_per_day";
+    case activity_metric::eligible_signals_per_day:
+      return "eligible_signals_per_day";
+    case activity_metric::regime_changes_per_week:
+      return "regime_changes_per_week";
+    case activity_metric::direction_changes_per_month:
+      return "direction_changes_per_month";
+  }
+  return "";
+}
 
 /// Activity gate: the metric must lie in [min, max].
 struct activity_range {
@@ -71,3 +90,13 @@ struct table {
 };
 
 }  // namespace mtf::gates
+
+MTF_DESCRIBE(mtf::gates::share_range, min, max);
+MTF_DESCRIBE(mtf::gates::share_above, threshold, min_share);
+MTF_DESCRIBE(mtf::gates::activity_range, metric, min, max);
+MTF_DESCRIBE(mtf::gates::trade_gate, conf_min, alpha_min);
+MTF_DESCRIBE(mtf::gates::confidence_tiers, low, medium, high);
+MTF_DESCRIBE(mtf::gates::table, up_share, down_share, neutral_share, confidence_mean_min,
+             confidence_median_min, confidence_share, alpha_mean_min, alpha_share,
+             eligible_share_min, non_neutral_min, activity, confidence_std_min,
+             calibration_tolerance, sharpe_min, max_feature_share, min_out_of_sample_rows);
