@@ -13,6 +13,7 @@
 #include "mtf/labels/regime.hpp"
 #include "mtf/labels/solve_k.hpp"
 #include "mtf/labels/volatility_adaptive.hpp"
+#include "mtf/pipeline/policy_stages.hpp"
 #include "mtf/split/chronological_split.hpp"
 #include "mtf/split/purged_kfold.hpp"
 #include "timeframes/tf_12h.hpp"

@@ -36,6 +36,7 @@
 #include "mtf/intake/load_series.hpp"
 #include "mtf/labels/class_balance.hpp"
 #include "mtf/pipeline/dataset.hpp"
+#include "mtf/pipeline/policy_stages.hpp"
 #include "mtf/pipeline/retrain.hpp"
 #include "mtf/pipeline/streaming_scorer.hpp"
 #include "mtf/split/chronological_split.hpp"

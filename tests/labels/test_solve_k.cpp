@@ -13,8 +13,6 @@
 #include "mtf/labels/regime.hpp"
 #include "mtf/labels/solve_k.hpp"
 #include "mtf/labels/volatility_adaptive.hpp"
-#include "timeframes/tf_12h.hpp"
-#include "timeframes/tf_5m.hpp"
 
 namespace {
 
@@ -139,18 +137,6 @@ TEST_CASE("a k fixed by the policy is used as is and its share reported", "[labe
   const auto solved = mtf::choose_k(std::nullopt, 0.25, train);
   CHECK_FALSE(solved.fixed_by_policy);
   CHECK(solved.k == Approx(0.4).epsilon(1e-12));  // [0.2, 0.6) midpoint
-}
-
-TEST_CASE("choose_k for a policy uses the policy's neutral target", "[labels]") {
-  const auto a = inputs_with_critical_k({0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0});
-  const std::vector<std::size_t> rows{0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-  const std::vector<mtf::series_rows> train{{a, rows}};
-  const auto s5 = mtf::choose_k<mtf::timeframes::tf_5m>(train);  // neutral target 20%
-  CHECK(s5.target_neutral_share == 0.20);
-  CHECK(s5.neutral_rows == 2);
-  CHECK(s5.k == Approx(0.25).epsilon(1e-12));
-  const auto s12 = mtf::choose_k<mtf::timeframes::tf_12h>(train);  // 40/20/40 as well
-  CHECK(s12.neutral_rows == 2);
 }
 
 TEST_CASE(

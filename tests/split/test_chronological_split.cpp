@@ -5,7 +5,6 @@
 
 #include "mtf/core/errors.hpp"
 #include "mtf/split/chronological_split.hpp"
-#include "timeframes/tf_1h.hpp"
 
 namespace {
 
@@ -67,16 +66,6 @@ TEST_CASE("a cut inside a group of equal timestamps moves to the nearest group e
   CHECK(s.calibration == mtf::split::index_range{6, 7});
   CHECK(s.test == mtf::split::index_range{7, 10});
   CHECK(s.purged_rows() == 0);
-}
-
-TEST_CASE("the policy's split purges horizon times bar length", "[split]") {
-  // tf_1h: horizon 8 h. 1000 hourly rows: cuts 700 and 850, 8 rows purged before each.
-  const auto t = regular_times(1000, 3600, 1'600'000'000);
-  const auto s =
-      mtf::split::chronological_split<mtf::timeframes::tf_1h>(t, ends_after(t, 8 * 3600));
-  CHECK(s.train == mtf::split::index_range{0, 700});
-  CHECK(s.calibration == mtf::split::index_range{708, 850});
-  CHECK(s.test == mtf::split::index_range{858, 1000});
 }
 
 TEST_CASE("a split that leaves a segment empty fails naming the segment", "[split]") {

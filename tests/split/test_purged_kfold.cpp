@@ -6,7 +6,6 @@
 #include "mtf/core/errors.hpp"
 #include "mtf/split/purged_kfold.hpp"
 #include "mtf/split/purged_tail_split.hpp"
-#include "timeframes/tf_5m.hpp"
 
 namespace {
 
@@ -62,21 +61,6 @@ TEST_CASE("validation blocks keep rows sharing a timestamp together", "[split]")
   CHECK(folds[2].validation == rows{8, 9});
   // No purge still keeps other rows at a validation timestamp out (|dt| = 0 is not > 0).
   CHECK(folds[1].train == rows{0, 1, 2, 8, 9});
-}
-
-TEST_CASE("the policy's folds use its K, horizon and embargo", "[split]") {
-  // tf_5m: 5 folds, horizon 12 bars x 300 s, embargo unset = one horizon (SPEC §4.8). 1000 bars:
-  // blocks of 200.
-  const auto t = regular_times(1000, 300);
-  const auto folds = mtf::split::purged_kfold<mtf::timeframes::tf_5m>(t, ends_after(t, 12 * 300));
-  REQUIRE(folds.size() == 5);
-  CHECK(folds[1].validation.front() == 200);
-  CHECK(folds[1].validation.back() == 399);
-  // Trains on bars whose label ends before bar 200 (bars < 188) and on bars after the last
-  // validation label (bar 411) plus the 12-bar embargo: bars > 423.
-  CHECK(folds[1].train.size() == 188 + (1000 - 424));
-  CHECK(folds[1].train[187] == 187);
-  CHECK(folds[1].train[188] == 424);
 }
 
 TEST_CASE("with missing bars the folds purge on label ends", "[split]") {

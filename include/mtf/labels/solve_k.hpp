@@ -16,7 +16,6 @@
 #include "mtf/core/errors.hpp"
 #include "mtf/labels/label_classes.hpp"
 #include "mtf/labels/label_inputs.hpp"
-#include "mtf/policy/timeframe_policy.hpp"
 
 namespace mtf {
 
@@ -195,12 +194,6 @@ inline k_solution choose_k(std::optional<double> fixed_k, double target_neutral_
                            std::span<const series_rows> train) {
   if (fixed_k) return evaluate_fixed_k(train, *fixed_k, target_neutral_share);
   return solve_k(train, target_neutral_share);
-}
-
-/// choose_k with the policy's labeler k and neutral class target.
-template <TimeframePolicy P>
-k_solution choose_k(std::span<const series_rows> train) {
-  return choose_k(P::labeler.k, P::class_targets[static_cast<std::size_t>(class_neutral)], train);
 }
 
 }  // namespace mtf

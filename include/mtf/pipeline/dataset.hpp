@@ -21,32 +21,11 @@
 #include "mtf/labels/regime.hpp"
 #include "mtf/labels/solve_k.hpp"
 #include "mtf/labels/volatility_adaptive.hpp"
+#include "mtf/pipeline/policy_stages.hpp"
+#include "mtf/pipeline/symbol_input.hpp"
 #include "mtf/policy/timeframe_policy.hpp"
 
 namespace mtf::pipeline {
-
-/// One input file after intake, resampling and the quality checks.
-struct symbol_input {
-  std::filesystem::path file;
-  bar_series bars;
-  intake::resample_counts resampled;
-  intake::quality_report quality;
-};
-
-/// Reads, resamples and checks one file for policy P under trading calendar `cal` (which bar
-/// slots count as missing). Fatal problems throw data_error (exit 2). `min_bars` defaults to the
-/// policy's training minimum; scoring recent bars needs fewer.
-template <TimeframePolicy P>
-symbol_input load_symbol(const std::filesystem::path& file, intake::calendar cal,
-                         std::size_t min_bars = P::min_bars) {
-  symbol_input s;
-  s.file = file;
-  auto loaded = intake::load_series(file, P::bar_seconds);
-  s.bars = std::move(loaded.bars);
-  s.resampled = loaded.counts;
-  s.quality = intake::check_quality(s.bars, P::data_quality, min_bars, cal);
-  return s;
-}
 
 /// Per-symbol features (every bar; NaN during warm-up) and label inputs.
 struct symbol_features {
@@ -64,7 +43,7 @@ symbol_features compute_symbol_features(const bar_series& bars, std::uint64_t se
   f.first_complete = first_complete_row(f.x);
   f.audit =
       audit_feature_leakage(P::features, bars, leakage_audit_options{.cuts = 4, .seed = seed});
-  f.labels = compute_label_inputs(bars.close, P::horizon, P::labeler, bars.source);
+  f.labels = compute_policy_label_inputs<P>(bars);
   return f;
 }
 

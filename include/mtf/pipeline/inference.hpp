@@ -12,10 +12,12 @@
 #include <utility>
 
 #include "mtf/artifact/run_store.hpp"
+#include "mtf/calibration/calibrator.hpp"
+#include "mtf/features/feature_matrix.hpp"
 #include "mtf/pipeline/artifact_layout.hpp"
-#include "mtf/pipeline/dataset.hpp"
 #include "mtf/pipeline/model_age.hpp"
-#include "mtf/pipeline/promotion.hpp"
+#include "mtf/pipeline/policy_stack.hpp"
+#include "mtf/pipeline/symbol_input.hpp"
 
 namespace mtf::pipeline {
 

@@ -27,6 +27,7 @@
 #include "mtf/pipeline/drift_reference.hpp"
 #include "mtf/pipeline/evaluation.hpp"
 #include "mtf/pipeline/options.hpp"
+#include "mtf/pipeline/policy_stack.hpp"
 #include "mtf/pipeline/stage_timer.hpp"
 #include "mtf/split/chronological_split.hpp"
 #include "mtf/split/purged_kfold.hpp"
@@ -36,22 +37,6 @@
 #include "mtf/validation/signal_stats.hpp"
 
 namespace mtf::pipeline {
-
-/// The stacked model type of policy P.
-template <TimeframePolicy P>
-using policy_stack = model::stacked_model<std::remove_cvref_t<decltype(P::base_models)>,
-                                          std::remove_cvref_t<decltype(P::meta_model)>>;
-
-/// Short name of a base-model spec for reports.
-inline std::string model_name(const model::random_forest&) {
-  return "random_forest";
-}
-inline std::string model_name(const model::gradient_boosting&) {
-  return "gradient_boosting";
-}
-inline std::string model_name(const model::logistic_regression&) {
-  return "logistic_regression";
-}
 
 /// Threads to use: the option, or every hardware thread when 0.
 inline int resolve_threads(int requested) {

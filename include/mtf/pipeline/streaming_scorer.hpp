@@ -40,7 +40,6 @@
 #include "mtf/models/xgboost_api.hpp"
 #include "mtf/pipeline/inference.hpp"
 #include "mtf/pipeline/model_age.hpp"
-#include "mtf/pipeline/retrain.hpp"
 #include "mtf/policy/timeframe_policy.hpp"
 #include "mtf/validation/signal_stats.hpp"
 

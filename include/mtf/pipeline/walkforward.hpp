@@ -135,7 +135,7 @@ scoring_features<P> full_history_features(const raw_inputs& raw) {
     symbol_features f;
     f.x = compute_feature_matrix(P::features, in.bars);
     f.first_complete = first_complete_row(f.x);
-    f.labels = compute_label_inputs(in.bars.close, P::horizon, P::labeler, in.bars.source);
+    f.labels = compute_policy_label_inputs<P>(in.bars);
     out.symbols.push_back(std::move(in));
     out.features.push_back(std::move(f));
   }

@@ -11,7 +11,6 @@
 #include <string>
 
 #include "mtf/core/errors.hpp"
-#include "mtf/policy/timeframe_policy.hpp"
 #include "mtf/split/row_time.hpp"
 #include "mtf/split/split_spec.hpp"
 
@@ -93,13 +92,6 @@ inline segments chronological_split(std::span<const std::int64_t> row_time,
   require(out.calibration, "calibration");
   require(out.test, "test");
   return out;
-}
-
-/// chronological_split with the policy's shares.
-template <TimeframePolicy P>
-segments chronological_split(std::span<const std::int64_t> row_time,
-                             std::span<const std::int64_t> row_label_end) {
-  return chronological_split(row_time, row_label_end, P::split);
 }
 
 }  // namespace mtf::split

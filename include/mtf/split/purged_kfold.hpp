@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "mtf/core/errors.hpp"
-#include "mtf/policy/timeframe_policy.hpp"
 #include "mtf/split/fold.hpp"
 #include "mtf/split/row_time.hpp"
+#include "mtf/split/split_spec.hpp"
 
 namespace mtf::split {
 
@@ -95,16 +95,6 @@ inline std::vector<fold> purged_kfold(std::span<const std::int64_t> row_time,
     out.push_back(std::move(f));
   }
   return out;
-}
-
-/// purged_kfold with the policy's K and embargo (`split.embargo_bars`, default the horizon) in
-/// seconds of its bar length.
-template <TimeframePolicy P>
-std::vector<fold> purged_kfold(std::span<const std::int64_t> train_row_time,
-                               std::span<const std::int64_t> train_row_label_end) {
-  return purged_kfold(
-      train_row_time, train_row_label_end, P::split.folds,
-      static_cast<std::int64_t>(embargo_bars_or_horizon(P::split, P::horizon)) * P::bar_seconds);
 }
 
 }  // namespace mtf::split

@@ -16,7 +16,7 @@
 #include "mtf/labels/regime.hpp"
 #include "mtf/labels/solve_k.hpp"
 #include "mtf/labels/volatility_adaptive.hpp"
-#include "mtf/split/chronological_split.hpp"
+#include "mtf/pipeline/policy_stages.hpp"
 #include "timeframes/tf_12h.hpp"
 #include "timeframes/tf_1h.hpp"
 #include "timeframes/tf_24h.hpp"
