@@ -60,6 +60,9 @@ struct tf_24h {
   static constexpr intake::quality_spec data_quality{};  // 5% gaps, 50% jumps (SPEC §4.2)
   static constexpr std::chrono::days max_model_age{60};  // plan: monthly retrain, one may be missed
   static constexpr backtest::cost_spec costs{};          // 5 bps fee + 1 bps slippage per side
+  // SPEC §9 thresholds (PSI 0.10 / 0.25, accuracy -5 / -10 points, ECE +0.05): no per-timeframe
+  // evidence yet to set them apart.
+  static constexpr validation::drift_spec drift{};
 };
 
 static_assert(TimeframePolicy<tf_24h>);

@@ -54,6 +54,7 @@ struct tf_15m {
   static constexpr intake::quality_spec data_quality{};
   static constexpr std::chrono::days max_model_age{7};  // retrained weekly, like 5m
   static constexpr backtest::cost_spec costs{};
+  static constexpr validation::drift_spec drift{};  // SPEC §9 thresholds
 };
 
 }  // namespace mtf::test_timeframes

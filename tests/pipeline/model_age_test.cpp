@@ -10,7 +10,6 @@
 
 #include "../features/feature_test_support.hpp"
 #include "mtf/calibration/calibrator.hpp"
-#include "mtf/pipeline/drift_reference.hpp"
 #include "mtf/pipeline/model_age.hpp"
 #include "mtf/pipeline/streaming_scorer.hpp"
 #include "mtf/split/purged_kfold.hpp"
@@ -144,21 +143,4 @@ TEST_CASE("the streaming scorer refuses bars past the model's age like predict d
   bare.seed(bars.prefix(last_fresh + 1));
   CHECK_FALSE(bare.model_age_at(bars.timestamp[last_fresh + 1]).has_value());
   CHECK(bare.score(mtf::streaming::bar_at(bars, last_fresh + 1)).has_value());
-}
-
-TEST_CASE("a training reference with more edges than shares is refused before PSI indexes it",
-          "[pipeline][drift]") {
-  const auto valid = reference_from_json(
-      nlohmann::json::parse(R"([{"name":"rsi_14","edges":[0.1,0.2],"shares":[0.3,0.3,0.4]}])"));
-  REQUIRE(valid.size() == 1);
-  CHECK(valid[0].shares.size() == 3);
-  for (const char* bad : {R"([{"name":"rsi_14","edges":[0.1,0.2,0.3,0.4],"shares":[0.5,0.5]}])",
-                          R"([{"name":"rsi_14","edges":[0.2,0.1],"shares":[0.3,0.3,0.4]}])",
-                          R"([{"name":"rsi_14","edges":[0.1],"shares":[0.3,0.3]}])",
-                          R"([{"name":"rsi_14","edges":[0.1],"shares":[-0.5,1.5]}])",
-                          R"([{"name":"rsi_14","edges":["a"],"shares":[0.5,0.5]}])",
-                          R"({"name":"x"})", R"([{"edges":[],"shares":[1]}])"}) {
-    INFO(bad);
-    CHECK_THROWS_AS(reference_from_json(nlohmann::json::parse(bad)), mtf::artifact_error);
-  }
 }

@@ -15,6 +15,7 @@
 #include "mtf/pipeline/promotion.hpp"
 #include "mtf/pipeline/retrain.hpp"
 #include "mtf/pipeline/stage_timer.hpp"
+#include "mtf/validation/drift.hpp"
 
 #ifndef MTF_SOURCE_DIR
 #define MTF_SOURCE_DIR "."
@@ -116,23 +117,6 @@ int run_features(features_options opts) {
 }
 
 namespace command_detail {
-/// Population stability index of `values` against a training reference (shares floored at
-/// 1e-4 so an empty bin does not give infinity).
-inline double population_stability_index(const feature_reference& ref,
-                                         const std::vector<double>& values) {
-  std::vector<double> counts(ref.shares.size(), 0.0);
-  for (double v : values)
-    counts[static_cast<std::size_t>(std::lower_bound(ref.edges.begin(), ref.edges.end(), v) -
-                                    ref.edges.begin())] += 1.0;
-  double psi = 0.0;
-  for (std::size_t b = 0; b < counts.size(); ++b) {
-    const double actual = std::max(counts[b] / static_cast<double>(values.size()), 1e-4);
-    const double expected = std::max(ref.shares[b], 1e-4);
-    psi += (actual - expected) * std::log(actual / expected);
-  }
-  return psi;
-}
-
 /// Labelled rows of one file that a promoted model never saw (SPEC §9): rows whose label window
 /// opens after the model's last training bar plus `horizon` bars, labelled with the model's k.
 template <TimeframePolicy P>
@@ -298,8 +282,8 @@ int run_drift(const model_options& opts) {
   if (opts.data.size() != 1) throw usage_error("drift takes exactly one --data file");
   const auto scored = command_detail::out_of_sample_rows<P>(
       opts.data[0], model, opts.calendar.value_or(model.calendar), opts.seed);
-  const auto reference =
-      reference_from_json(read_artifact_json(model.run_dir / artifact_files::reference));
+  const auto reference = validation::reference_from_json(
+      read_artifact_json(model.run_dir / artifact_files::reference));
   nlohmann::ordered_json out;
   out["timeframe"] = std::string(P::name);
   out["run_id"] = model.latest.value("run_id", std::string("?"));
@@ -307,22 +291,16 @@ int run_drift(const model_options& opts) {
   out["in_sample_rows_skipped"] = scored.in_sample_rows_skipped;
   out["model_training_data"] = {intake::format_iso8601(scored.model_span.first),
                                 intake::format_iso8601(scored.model_span.second)};
-  std::vector<std::string> retrain_now, plan;
   nlohmann::ordered_json psi_json = nlohmann::ordered_json::object();
+  std::vector<validation::feature_psi> psi;
   const std::size_t columns = scored.rows.x.shape()[1];
   for (std::size_t c = 0; c < columns && c < reference.size(); ++c) {
-    const feature_reference& ref = reference[c];
     std::vector<double> values(scored.rows.size());
     for (std::size_t i = 0; i < values.size(); ++i)
       values[i] = scored.rows.x(i, c);
-    const double psi = command_detail::population_stability_index(ref, values);
-    psi_json[ref.name] = psi;
-    if (psi > 0.25)
-      retrain_now.push_back("PSI of " + ref.name + " = " + artifact::report_text::fixed(psi, 3) +
-                            " > 0.25");
-    else if (psi >= 0.10)
-      plan.push_back("PSI of " + ref.name + " = " + artifact::report_text::fixed(psi, 3) +
-                     " in 0.10-0.25");
+    psi.push_back(
+        {reference[c].name, validation::population_stability_index(reference[c], values)});
+    psi_json[psi.back().name] = psi.back().psi;
   }
   const matrix p = model.predict(scored.rows.x);
   std::size_t correct = 0;
@@ -333,24 +311,15 @@ int run_drift(const model_options& opts) {
   const double ece = expected_calibration_error(p, scored.y);
   const double base_accuracy = model.metadata.at("test_accuracy").template get<double>();
   const double base_ece = model.metadata.at("test_ece").template get<double>();
-  const double accuracy_drop = base_accuracy - accuracy;
-  if (accuracy_drop > 0.10)
-    retrain_now.push_back("accuracy fell " + artifact::report_text::fixed(100 * accuracy_drop, 1) +
-                          " points");
-  else if (accuracy_drop >= 0.05)
-    plan.push_back("accuracy fell " + artifact::report_text::fixed(100 * accuracy_drop, 1) +
-                   " points");
-  if (ece - base_ece > 0.05)
-    retrain_now.push_back("ECE rose " + artifact::report_text::fixed(ece - base_ece, 3));
+  validation::drift_assessment drift =
+      validation::assess_drift(P::drift, psi, base_accuracy - accuracy, ece - base_ece);
   // A model past its max_model_age is refused by predict: retraining is due whatever else says.
   const model_age age =
       measure_model_age<P>(model.trained_through, scored.input[0].bars.timestamp.back());
-  if (age.stale()) retrain_now.push_back(describe_age(age));
-  const char* verdict = !retrain_now.empty() ? "RETRAIN NOW"
-                        : !plan.empty()      ? "PLAN RETRAIN"
-                                             : "OK";
-  out["verdict"] = verdict;
-  out["reasons"] = retrain_now.empty() ? plan : retrain_now;
+  if (age.stale()) drift.retrain_now.push_back(describe_age(age));
+  const std::string_view verdict = validation::verdict_text(drift.verdict());
+  out["verdict"] = std::string(verdict);
+  out["reasons"] = drift.reasons();
   out["accuracy"] = accuracy;
   out["baseline_accuracy"] = base_accuracy;
   out["log_loss"] = log_loss(p, scored.y);
@@ -391,7 +360,9 @@ int run_drift(const model_options& opts) {
       std::cout << "\n  - " << r.template get<std::string>();
     std::cout << '\n';
   }
-  return retrain_now.empty() ? 0 : static_cast<int>(exit_code::drift_retrain);
+  return drift.verdict() == validation::drift_verdict::retrain_now
+             ? static_cast<int>(exit_code::drift_retrain)
+             : 0;
 }
 
 }  // namespace mtf::pipeline

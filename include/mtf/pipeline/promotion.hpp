@@ -65,14 +65,6 @@ nlohmann::json model_metadata(const candidate<P>& c, const std::string& run_id) 
           {"test_ece", c.report.validation.test_ece}};
 }
 
-/// Drift reference of the training rows as JSON.
-inline nlohmann::json reference_json(const std::vector<feature_reference>& reference) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& r : reference)
-    out.push_back({{"name", r.name}, {"edges", r.edges}, {"shares", r.shares}});
-  return out;
-}
-
 /// How a champion/challenger comparison reads in the report.
 inline std::string comparison_note(std::size_t rows, double challenger_loss, double champion_loss,
                                    const std::string& champion) {
@@ -160,7 +152,7 @@ void write_run_files(const candidate<P>& c, const std::string& run_id,
             .dump(2));
   write(artifact_files::policy, policy_json<P>().dump(2));
   write(artifact_files::metadata, model_metadata(c, run_id).dump(2));
-  write(artifact_files::reference, reference_json(c.reference).dump());
+  write(artifact_files::reference, validation::reference_to_json(c.reference).dump());
   write(artifact_files::report_json, artifact::report_to_json(c.report).dump(2));
   write(artifact_files::report_html, artifact::render_html_report(c.report));
 }

@@ -24,7 +24,6 @@
 #include "mtf/labels/label_distribution.hpp"
 #include "mtf/models/stacking.hpp"
 #include "mtf/pipeline/dataset.hpp"
-#include "mtf/pipeline/drift_reference.hpp"
 #include "mtf/pipeline/evaluation.hpp"
 #include "mtf/pipeline/options.hpp"
 #include "mtf/pipeline/policy_stack.hpp"
@@ -32,6 +31,7 @@
 #include "mtf/split/chronological_split.hpp"
 #include "mtf/split/purged_kfold.hpp"
 #include "mtf/validation/classification_metrics.hpp"
+#include "mtf/validation/drift.hpp"
 #include "mtf/validation/gate_evaluation.hpp"
 #include "mtf/validation/histogram.hpp"
 #include "mtf/validation/signal_stats.hpp"
@@ -50,11 +50,11 @@ struct candidate {
   policy_stack<P> stack;
   calibration::calibrator calibrator;
   std::vector<std::string> feature_names;
-  matrix test_x;                             ///< test rows (for the champion/challenger comparison)
-  std::vector<int> test_y;                   ///< their labels
-  std::vector<std::int64_t> test_time;       ///< their bar open times
-  std::string data_hash;                     ///< SHA-256 over the input files' bytes
-  std::vector<feature_reference> reference;  ///< training distribution, for drift
+  matrix test_x;                        ///< test rows (for the champion/challenger comparison)
+  std::vector<int> test_y;              ///< their labels
+  std::vector<std::int64_t> test_time;  ///< their bar open times
+  std::string data_hash;                ///< SHA-256 over the input files' bytes
+  std::vector<validation::feature_reference> reference;  ///< training distribution (drift)
   artifact::run_report report;
   bool leakage_passed = false;
 };
@@ -77,34 +77,6 @@ template <class T>
 std::vector<T> slice(const std::vector<T>& v, std::size_t begin, std::size_t end) {
   return std::vector<T>(v.begin() + static_cast<std::ptrdiff_t>(begin),
                         v.begin() + static_cast<std::ptrdiff_t>(end));
-}
-
-/// Decile edges and shares of each feature over the given rows.
-inline std::vector<feature_reference> build_reference(const matrix& x,
-                                                      const std::vector<std::string>& names) {
-  std::vector<feature_reference> out;
-  const std::size_t n = x.shape()[0];
-  for (std::size_t c = 0; c < names.size(); ++c) {
-    std::vector<double> column(n);
-    for (std::size_t i = 0; i < n; ++i)
-      column[i] = x(i, c);
-    std::sort(column.begin(), column.end());
-    feature_reference ref{names[c], {}, {}};
-    for (int q = 1; q < 10; ++q) {
-      const double edge = column[std::min(n - 1, n * static_cast<std::size_t>(q) / 10)];
-      if (ref.edges.empty() || edge > ref.edges.back()) ref.edges.push_back(edge);
-    }
-    std::vector<std::size_t> counts(ref.edges.size() + 1, 0);
-    for (double v : column) {
-      const auto bin = static_cast<std::size_t>(
-          std::lower_bound(ref.edges.begin(), ref.edges.end(), v) - ref.edges.begin());
-      ++counts[bin];
-    }
-    for (std::size_t b : counts)
-      ref.shares.push_back(static_cast<double>(b) / static_cast<double>(n));
-    out.push_back(std::move(ref));
-  }
-  return out;
 }
 
 }  // namespace retrain_detail
@@ -362,7 +334,7 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
   });
   return candidate<P>{
       std::move(stack),  cal.model,     names,         model::gather_rows(rows.x, test_rows),
-      judged.y,          judged.time,   raw.data_hash, rd::build_reference(x_train, names),
+      judged.y,          judged.time,   raw.data_hash, validation::build_reference(x_train, names),
       std::move(report), leakage_passed};
 }
 

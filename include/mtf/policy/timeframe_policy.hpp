@@ -21,6 +21,7 @@
 #include "mtf/labels/labeler_specs.hpp"
 #include "mtf/models/model_specs.hpp"
 #include "mtf/split/split_spec.hpp"
+#include "mtf/validation/drift_spec.hpp"
 #include "mtf/validation/gate_table.hpp"
 
 namespace mtf {
@@ -95,6 +96,7 @@ constexpr bool positive_increasing(const std::array<int, N>& w) {
   X(tiers, std::convertible_to<gates::confidence_tiers>)       \
   X(data_quality, std::convertible_to<intake::quality_spec>)   \
   X(costs, std::convertible_to<backtest::cost_spec>)           \
+  X(drift, std::convertible_to<validation::drift_spec>)        \
   X(max_model_age, std::convertible_to<std::chrono::seconds>)
 
 /// Shape of a timeframe policy: every member of MTF_POLICY_FIELDS, with its type.
@@ -234,6 +236,14 @@ struct policy_checks {
                 "would be refused as too short");
   static_assert(P::min_bars > static_cast<std::size_t>(P::horizon) * 20,
                 "policy error: min_bars is too small to hold three segments and their purges");
+  static constexpr validation::drift_spec d = P::drift;
+  static_assert(d.psi_plan > 0 && d.psi_plan <= d.psi_retrain,
+                "policy error: drift psi_plan must be positive and at most psi_retrain (PLAN "
+                "RETRAIN must come before RETRAIN NOW)");
+  static_assert(d.accuracy_drop_plan > 0 && d.accuracy_drop_plan <= d.accuracy_drop_retrain &&
+                    d.accuracy_drop_retrain < 1 && d.ece_rise_retrain > 0 && d.ece_rise_retrain < 1,
+                "policy error: drift accuracy drops must satisfy 0 < plan <= retrain < 1 and the "
+                "ECE rise must lie in (0, 1)");
   static_assert(std::chrono::seconds(P::max_model_age) >= std::chrono::seconds(P::bar_seconds),
                 "policy error: max_model_age must be at least one bar (a model is refused by "
                 "predict once the newest bar is more than max_model_age past its training data)");
