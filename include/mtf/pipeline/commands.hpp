@@ -229,20 +229,10 @@ int run_evaluate(const model_options& opts) {
   if (opts.data.size() != 1) throw usage_error("evaluate takes exactly one --data file");
   const intake::calendar cal = opts.calendar.value_or(model.calendar);
   const auto scored = command_detail::out_of_sample_rows<P>(opts.data[0], model, cal, opts.seed);
-  artifact::run_report report;
-  report.timeframe = std::string(P::name);
+  artifact::run_report report = report_header<P>(opts.seed, cal);
   report.run_id = model.latest.value("run_id", std::string("?"));
   report.run_path = model.run_dir.string();
-  report.seed = opts.seed;
-  report.horizon = P::horizon;
-  report.bar_seconds = P::bar_seconds;
-  report.calendar = std::string(intake::to_string(cal));
-  report.max_feature_share = P::gates.max_feature_share;
-  const auto& bars = scored.input[0].bars;
-  report.data.symbols.push_back({bars.symbol, opts.data[0].string(), bars.size(),
-                                 bars.timestamp.front(), bars.timestamp.back(),
-                                 scored.input[0].quality.missing_bars,
-                                 scored.input[0].quality.warnings});
+  report.data.symbols.push_back(symbol_line(scored.input[0]));
   report.data.test_rows = scored.rows.size();
   report.evaluation =
       artifact::evaluation_summary{report.run_id, scored.model_span.first, scored.model_span.second,

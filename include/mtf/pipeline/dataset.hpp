@@ -24,6 +24,7 @@
 #include "mtf/pipeline/policy_stages.hpp"
 #include "mtf/pipeline/symbol_input.hpp"
 #include "mtf/policy/timeframe_policy.hpp"
+#include "mtf/split/chronological_split.hpp"
 
 namespace mtf::pipeline {
 
@@ -144,5 +145,18 @@ inline matrix row_range(const matrix& x, std::size_t begin, std::size_t end) {
   if (end > begin) std::copy_n(&x(begin, 0), (end - begin) * columns, out.data());
   return out;
 }
+
+/// Everything a retrain learns from, up to the model: the symbols cut to the trailing window,
+/// their features and leakage audit, the merged rows, the purged split, k and the labels.
+struct training_data {
+  std::vector<symbol_input> symbols;  ///< cut to the window and quality-checked
+  std::vector<symbol_features> features;
+  row_table rows;
+  split::segments seg;
+  k_solution k;
+  std::vector<int> y;             ///< labels of `rows` with k
+  std::size_t dropped_older = 0;  ///< bars before the trailing history_days window
+  std::size_t dropped_later = 0;  ///< bars not closed by the window's end (`--to`)
+};
 
 }  // namespace mtf::pipeline

@@ -27,6 +27,7 @@
 #include "mtf/pipeline/evaluation.hpp"
 #include "mtf/pipeline/options.hpp"
 #include "mtf/pipeline/policy_stack.hpp"
+#include "mtf/pipeline/run_report_mapping.hpp"
 #include "mtf/pipeline/stage_timer.hpp"
 #include "mtf/split/chronological_split.hpp"
 #include "mtf/split/purged_kfold.hpp"
@@ -139,19 +140,6 @@ inline std::int64_t newest_close(const raw_inputs& raw) {
   return end;
 }
 
-/// Everything a retrain learns from, up to the model: the symbols cut to the trailing window,
-/// their features and leakage audit, the merged rows, the purged split, k and the labels.
-struct training_data {
-  std::vector<symbol_input> symbols;  ///< cut to the window and quality-checked
-  std::vector<symbol_features> features;
-  row_table rows;
-  split::segments seg;
-  k_solution k;
-  std::vector<int> y;             ///< labels of `rows` with k
-  std::size_t dropped_older = 0;  ///< bars before the trailing history_days window
-  std::size_t dropped_later = 0;  ///< bars not closed by the window's end (`--to`)
-};
-
 /// SPEC §4.1–4.6 for the window of `P::history_days` ending at `end` (epoch s), quality-checked
 /// under trading calendar `cal`: only bars closed by `end` exist for this computation, so a
 /// walk-forward step, `train --to` and `train` on a file cut at `end` are the same. Throws
@@ -206,27 +194,12 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
                                   const train_options& opts, stage_timer& timer) {
   namespace rd = retrain_detail;
   const int threads = resolve_threads(opts.threads);
-  artifact::run_report report;
-  report.timeframe = std::string(P::name);
-  report.seed = opts.seed;
-  report.threads = threads;
-  report.horizon = P::horizon;
-  report.bar_seconds = P::bar_seconds;
   const intake::calendar calendar = opts.calendar.value_or(intake::calendar::crypto);
-  report.calendar = std::string(intake::to_string(calendar));
-  report.max_feature_share = P::gates.max_feature_share;
+  artifact::run_report report = report_header<P>(opts.seed, calendar);
+  report.threads = threads;
 
   training_data d = prepare_dataset<P>(raw, end, calendar, opts.seed, timer);
   const std::vector<symbol_input>& symbols = d.symbols;
-  for (const auto& s : symbols) {
-    report.data.symbols.push_back({s.bars.symbol, s.file.string(), s.bars.size(),
-                                   s.bars.timestamp.front(), s.bars.timestamp.back(),
-                                   s.quality.missing_bars, s.quality.warnings});
-    report.data.dropped.resampling +=
-        s.resampled.dropped_leading_partial + s.resampled.dropped_trailing_partial;
-  }
-  report.data.dropped.older_than_history = d.dropped_older;
-  report.data.dropped.after_end = d.dropped_later;
 
   const std::vector<std::string> names = feature_names(P::features);
   const bool leakage_passed = std::all_of(d.features.begin(), d.features.end(),
@@ -242,14 +215,8 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
                  leak_note.c_str());
 
   const row_table& rows = d.rows;
-  report.data.dropped.warm_up = rows.dropped_warmup;
-  report.data.dropped.label_horizon = rows.dropped_past_data_end;
   const split::segments& seg = d.seg;
-  const k_solution& k = d.k;
   const std::vector<int>& y = d.y;
-  report.data.train_rows = seg.train.size();
-  report.data.calibration_rows = seg.calibration.size();
-  report.data.test_rows = seg.test.size();
 
   const matrix x_train = row_range(rows.x, seg.train.begin, seg.train.end);
   const auto y_train = rd::slice(y, seg.train.begin, seg.train.end);
@@ -259,20 +226,6 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
 
   // 7. Class balance: weighted mix = policy target, applied once by every model (SPEC §4.7).
   const std::vector<double> w_train = target_mix_sample_weights(y_train, P::class_targets);
-  report.labels.k = k.k;
-  report.labels.target_share = P::class_targets;
-  {
-    std::array<double, 3> weighted{};
-    double total = 0;
-    for (std::size_t i = 0; i < y_train.size(); ++i) {
-      weighted[static_cast<std::size_t>(y_train[i])] += w_train[i];
-      total += w_train[i];
-    }
-    for (std::size_t cl = 0; cl < 3; ++cl) {
-      report.labels.raw_share[cl] = dist.share[cl];
-      report.labels.weighted_share[cl] = weighted[cl] / total;
-    }
-  }
 
   // 8. Out-of-fold stacking over purged, embargoed folds, the stack guard, then the refit.
   policy_stack<P> stack = timer.run("models (out-of-fold stacking)", [&] {
@@ -288,25 +241,18 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
   const auto t_cal = rd::slice(rows.time, seg.calibration.begin, seg.calibration.end);
   const auto end_cal = rd::slice(rows.label_end, seg.calibration.begin, seg.calibration.end);
   const label_distribution cal_dist = count_labels(y_cal);
-  report.labels.calibration_share = cal_dist.share;
+  const label_outcome labels = describe_labels(d.k.k, dist, y_train, w_train, cal_dist);
   const matrix p_cal = stack.predict_proba(x_cal);
   calibration::calibration_result cal = timer.run("calibration", [&] {
-    // The bias prior undoes the target-mix re-weighting: log(train share / target share).
+    // The bias prior undoes the target-mix re-weighting: log(train share / weighted share).
     std::vector<double> center(3);
     for (std::size_t cl = 0; cl < 3; ++cl)
-      center[cl] = std::log(report.labels.raw_share[cl] / report.labels.weighted_share[cl]);
+      center[cl] = std::log(labels.train_share[cl] / labels.weighted_share[cl]);
     return calibration::fit_calibrator(
         P::calibration, p_cal, y_cal,
         {.row_time = t_cal, .row_label_end = end_cal, .bias_center = std::move(center)});
   });
-  report.calibration.method_requested = std::string(calibration::method_name(cal.report.requested));
-  report.calibration.method_used = std::string(calibration::method_name(cal.report.used));
-  report.calibration.reason = cal.report.reason;
-  report.calibration.rows = cal.report.rows;
-  report.calibration.before = {cal.report.before.log_loss, cal.report.before.brier,
-                               cal.report.before.ece};
-  report.calibration.after = {cal.report.after.log_loss, cal.report.after.brier,
-                              cal.report.after.ece};
+  report_training<P>(report, d, labels, cal.report);
 
   // 11-12. Validation and backtest on the test split, every symbol; each member scored alone.
   std::vector<std::size_t> test_rows(seg.test.size());
