@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "mtf/artifact/policy_dump.hpp"
 #include "mtf/core/errors.hpp"
 #include "mtf/core/printable.hpp"
 #include "mtf/intake/timestamp.hpp"
 #include "mtf/pipeline/commands.hpp"
 #include "mtf/pipeline/walkforward.hpp"
+#include "mtf/reports/policy_dump.hpp"
 
 namespace {
 

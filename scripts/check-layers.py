@@ -17,15 +17,15 @@ import tempfile
 # Earliest first. `policy` composes the stages' own specs (each spec lives with the stage that
 # interprets it), so it comes after every stage and before the code that applies a policy.
 LAYERS = ["core", "intake", "features", "labels", "split", "models", "calibration",
-          "validation", "backtest", "policy", "artifact", "pipeline", "system"]
+          "validation", "backtest", "policy", "artifact", "reports", "pipeline", "system"]
 
 # Headers a program that only loads and scores a model includes; none of them may reach the
 # training headers below (issue 13: `predict` used to include the whole training pipeline).
 SCORING_ENTRIES = ["pipeline/inference.hpp", "pipeline/streaming_scorer.hpp"]
 TRAINING_ONLY = ["pipeline/retrain.hpp", "pipeline/promotion.hpp", "pipeline/walkforward.hpp",
-                 "pipeline/evaluation.hpp", "artifact/report_html.hpp",
-                 "artifact/report_terminal.hpp", "artifact/report_json.hpp",
-                 "artifact/walkforward_report.hpp", "features/leakage_audit.hpp"]
+                 "pipeline/evaluation.hpp", "reports/html_report.hpp",
+                 "reports/terminal_report.hpp", "reports/json_report.hpp",
+                 "reports/walkforward_report.hpp", "features/leakage_audit.hpp"]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"mtf/([^"]+)"', re.M)
 

@@ -229,14 +229,14 @@ int run_evaluate(const model_options& opts) {
   if (opts.data.size() != 1) throw usage_error("evaluate takes exactly one --data file");
   const intake::calendar cal = opts.calendar.value_or(model.calendar);
   const auto scored = command_detail::out_of_sample_rows<P>(opts.data[0], model, cal, opts.seed);
-  artifact::run_report report = report_header<P>(opts.seed, cal);
+  reports::run_report report = report_header<P>(opts.seed, cal);
   report.run_id = model.latest.value("run_id", std::string("?"));
   report.run_path = model.run_dir.string();
   report.data.symbols.push_back(symbol_line(scored.input[0]));
   report.data.test_rows = scored.rows.size();
   report.evaluation =
-      artifact::evaluation_summary{report.run_id, scored.model_span.first, scored.model_span.second,
-                                   scored.in_sample_rows_skipped, scored.rows.size()};
+      reports::evaluation_summary{report.run_id, scored.model_span.first, scored.model_span.second,
+                                  scored.in_sample_rows_skipped, scored.rows.size()};
   report.labels.k = model.metadata.at("label_k").template get<double>();
   report.labels.target_share = P::class_targets;
   const auto prior = model.metadata.at("train_class_shares").template get<std::array<double, 3>>();
@@ -257,10 +257,10 @@ int run_evaluate(const model_options& opts) {
                  .seed = opts.seed});
   const auto verdict = validation::summarise_gates(report.gates);
   report.verdict.failed_gates = verdict.failed;
-  report.verdict.outcome = artifact::decision::evaluated;
+  report.verdict.outcome = reports::decision::evaluated;
   report.verdict.note =
       "the promoted model " + report.run_id + " on " + opts.data[0].string() + " (no retraining)";
-  artifact::write_terminal_report(std::cout, report, opts.colour);
+  reports::write_terminal_report(std::cout, report, opts.colour);
   return verdict.passed ? 0 : static_cast<int>(exit_code::gates_failed);
 }
 
@@ -329,10 +329,10 @@ int run_drift(const model_options& opts) {
     std::cout << "drift " << P::name << " vs run " << out["run_id"].template get<std::string>()
               << " on " << scored.rows.size() << " labelled bars after its training data ("
               << scored.in_sample_rows_skipped << " in-sample rows skipped)\n"
-              << "  accuracy " << artifact::report_text::fixed(accuracy, 3) << " (baseline "
-              << artifact::report_text::fixed(base_accuracy, 3) << "), ECE "
-              << artifact::report_text::fixed(ece, 3) << " (baseline "
-              << artifact::report_text::fixed(base_ece, 3) << ")\n"
+              << "  accuracy " << reports::report_text::fixed(accuracy, 3) << " (baseline "
+              << reports::report_text::fixed(base_accuracy, 3) << "), ECE "
+              << reports::report_text::fixed(ece, 3) << " (baseline "
+              << reports::report_text::fixed(base_ece, 3) << ")\n"
               << "  model age " << format_days(age.age_days()) << " days (data through "
               << intake::format_iso8601(age.trained_through) << ", newest bar "
               << intake::format_iso8601(age.bar) << "; max_model_age "
@@ -344,7 +344,7 @@ int run_drift(const model_options& opts) {
     std::cout << "\n";
     for (const auto& [name, value] : psi_json.items())
       std::cout << "  PSI " << name << " "
-                << artifact::report_text::fixed(value.template get<double>(), 3) << '\n';
+                << reports::report_text::fixed(value.template get<double>(), 3) << '\n';
     std::cout << "verdict: " << verdict;
     for (const auto& r : out["reasons"])
       std::cout << "\n  - " << r.template get<std::string>();

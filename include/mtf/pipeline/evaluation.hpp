@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "mtf/artifact/run_report.hpp"
 #include "mtf/backtest/backtest.hpp"
 #include "mtf/backtest/pooled_backtest.hpp"
 #include "mtf/core/scoring_rules.hpp"
 #include "mtf/models/row_subset.hpp"
 #include "mtf/pipeline/dataset.hpp"
+#include "mtf/reports/run_report.hpp"
 #include "mtf/validation/classification_metrics.hpp"
 #include "mtf/validation/gate_evaluation.hpp"
 #include "mtf/validation/signal_stats.hpp"
@@ -70,7 +70,7 @@ struct judging_context {
 /// per-symbol table, histograms and every gate. Every figure covers every symbol (SPEC §4.10).
 /// Throws data_error / training_error on inconsistent input.
 template <TimeframePolicy P>
-void judge_rows(artifact::run_report& report, const judged_rows& rows, const judging_context& ctx) {
+void judge_rows(reports::run_report& report, const judged_rows& rows, const judging_context& ctx) {
   if (rows.y.empty()) throw training_error("no rows to judge");
   const auto& symbols = *ctx.symbols;
   auto& v = report.validation;
@@ -117,11 +117,11 @@ void judge_rows(artifact::run_report& report, const judged_rows& rows, const jud
     v.calibration_prior_log_loss = validation::prior_log_loss(*ctx.calibration_prior, rows.y);
   const auto rel_before = reliability_table(rows.p_raw, rows.y);
   const auto rel_after = reliability_table(rows.p, rows.y);
-  report.calibration.test_reliability_before = artifact::to_reliability_points(rel_before);
-  report.calibration.test_reliability_after = artifact::to_reliability_points(rel_after);
+  report.calibration.test_reliability_before = reports::to_reliability_points(rel_before);
+  report.calibration.test_reliability_after = reports::to_reliability_points(rel_after);
   report.backtest = backtest::pool_backtests(per_symbol_backtest);
 
-  report.feature_importance = artifact::feature_shares(ctx.feature_names, ctx.feature_importance);
+  report.feature_importance = reports::feature_shares(ctx.feature_names, ctx.feature_importance);
   validation::gate_inputs in{.signals = v.signals,
                              .backtest_trades_per_day = report.backtest.strategy.trades_per_day,
                              .backtest_sharpe = report.backtest.strategy.sharpe,
@@ -134,7 +134,7 @@ void judge_rows(artifact::run_report& report, const judged_rows& rows, const jud
                              .feature_importance = ctx.feature_importance};
   if (ctx.calibration_prior) in.calibration_prior_log_loss = v.calibration_prior_log_loss;
   report.gates = validation::evaluate_gates(P::gates, in);
-  artifact::fill_signal_histograms<P>(report, sig);
+  reports::fill_signal_histograms<P>(report, sig);
 }
 
 }  // namespace mtf::pipeline

@@ -12,14 +12,14 @@
 
 #include "mtf/artifact/atomic_file.hpp"
 #include "mtf/artifact/content_hash.hpp"
-#include "mtf/artifact/policy_dump.hpp"
-#include "mtf/artifact/report_html.hpp"
-#include "mtf/artifact/report_json.hpp"
-#include "mtf/artifact/report_terminal.hpp"
 #include "mtf/artifact/run_lock.hpp"
 #include "mtf/artifact/run_store.hpp"
 #include "mtf/pipeline/artifact_layout.hpp"
 #include "mtf/pipeline/retrain.hpp"
+#include "mtf/reports/html_report.hpp"
+#include "mtf/reports/json_report.hpp"
+#include "mtf/reports/policy_dump.hpp"
+#include "mtf/reports/terminal_report.hpp"
 #include "mtf/version.hpp"
 
 #ifndef MTF_GIT_COMMIT
@@ -70,8 +70,8 @@ inline std::string comparison_note(std::size_t rows, double challenger_loss, dou
                                    const std::string& champion) {
   return "on the " + std::to_string(rows) +
          " test rows after the champion's data: challenger log loss " +
-         artifact::report_text::fixed(challenger_loss, 4) + ", champion " + champion + " " +
-         artifact::report_text::fixed(champion_loss, 4);
+         reports::report_text::fixed(challenger_loss, 4) + ", champion " + champion + " " +
+         reports::report_text::fixed(champion_loss, 4);
 }
 
 /// The decision of SPEC §9 between a challenger that passed its gates and a champion: both
@@ -153,8 +153,8 @@ void write_run_files(const candidate<P>& c, const std::string& run_id,
   write(artifact_files::policy, policy_json<P>().dump(2));
   write(artifact_files::metadata, model_metadata(c, run_id).dump(2));
   write(artifact_files::reference, validation::reference_to_json(c.reference).dump());
-  write(artifact_files::report_json, artifact::report_to_json(c.report).dump(2));
-  write(artifact_files::report_html, artifact::render_html_report(c.report));
+  write(artifact_files::report_json, reports::report_to_json(c.report).dump(2));
+  write(artifact_files::report_html, reports::render_html_report(c.report));
 }
 
 /// Decides, writes the artifacts, prints the summary; returns the exit code (0 or 3).
@@ -163,7 +163,7 @@ void write_run_files(const candidate<P>& c, const std::string& run_id,
 template <TimeframePolicy P>
 int decide_and_publish(candidate<P>& c, const train_options& opts, stage_timer& timer,
                        artifact::run_store* store) {
-  artifact::run_report& report = c.report;
+  reports::run_report& report = c.report;
   const auto gate_verdict = validation::summarise_gates(report.gates);
   report.verdict.failed_gates = gate_verdict.failed;
   const std::string content = c.data_hash + policy_fingerprint<P>() + std::to_string(opts.seed);
@@ -175,17 +175,17 @@ int decide_and_publish(candidate<P>& c, const train_options& opts, stage_timer& 
   };
 
   if (opts.report_only) {
-    report.verdict.outcome = artifact::decision::report_only;
+    report.verdict.outcome = reports::decision::report_only;
     const auto dir = opts.out / std::string(P::name) / "report-only" / proposed_id;
     report.run_id = proposed_id;
     report.run_path = dir.string();
     render();
     std::filesystem::create_directories(dir);
     artifact::write_file_atomic(dir / artifact_files::report_json,
-                                artifact::report_to_json(report).dump(2));
+                                reports::report_to_json(report).dump(2));
     artifact::write_file_atomic(dir / artifact_files::report_html,
-                                artifact::render_html_report(report));
-    artifact::write_terminal_report(std::cout, report, opts.colour);
+                                reports::render_html_report(report));
+    reports::write_terminal_report(std::cout, report, opts.colour);
     return 0;
   }
 
@@ -196,9 +196,9 @@ int decide_and_publish(candidate<P>& c, const train_options& opts, stage_timer& 
     report.verdict.note = d.note;
   }
   const bool forced = !promote && opts.force_promote;
-  report.verdict.outcome = promote  ? artifact::decision::promoted
-                           : forced ? artifact::decision::forced
-                                    : artifact::decision::rejected;
+  report.verdict.outcome = promote  ? reports::decision::promoted
+                           : forced ? reports::decision::forced
+                                    : reports::decision::rejected;
   if (forced) {
     std::fprintf(stderr,
                  "\n*** WARNING: --force-promote: promoting a model that FAILED %zu gate(s)%s. "
@@ -224,7 +224,7 @@ int decide_and_publish(candidate<P>& c, const train_options& opts, stage_timer& 
     if (forced) latest["failed_gates"] = gate_verdict.failed;
     store->promote(latest);
   }
-  artifact::write_terminal_report(std::cout, report, opts.colour);
+  reports::write_terminal_report(std::cout, report, opts.colour);
   return deploy ? 0 : static_cast<int>(exit_code::gates_failed);
 }
 

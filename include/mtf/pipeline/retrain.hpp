@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "mtf/artifact/content_hash.hpp"
-#include "mtf/artifact/run_report.hpp"
 #include "mtf/backtest/backtest.hpp"
 #include "mtf/calibration/calibrator.hpp"
 #include "mtf/core/scoring_rules.hpp"
@@ -29,6 +28,7 @@
 #include "mtf/pipeline/policy_stack.hpp"
 #include "mtf/pipeline/run_report_mapping.hpp"
 #include "mtf/pipeline/stage_timer.hpp"
+#include "mtf/reports/run_report.hpp"
 #include "mtf/split/chronological_split.hpp"
 #include "mtf/split/purged_kfold.hpp"
 #include "mtf/validation/classification_metrics.hpp"
@@ -56,7 +56,7 @@ struct candidate {
   std::vector<std::int64_t> test_time;  ///< their bar open times
   std::string data_hash;                ///< SHA-256 over the input files' bytes
   std::vector<validation::feature_reference> reference;  ///< training distribution (drift)
-  artifact::run_report report;
+  reports::run_report report;
   bool leakage_passed = false;
 };
 
@@ -86,7 +86,7 @@ std::vector<T> slice(const std::vector<T>& v, std::size_t begin, std::size_t end
 /// uncalibrated), the meta-model's and the ensemble's, and the stack guard's choice. `test_base`
 /// are the refitted base models' probabilities on the test rows, `test_y` their labels.
 template <TimeframePolicy P>
-void fill_models_summary(artifact::models_summary& out, const policy_stack<P>& stack,
+void fill_models_summary(reports::models_summary& out, const policy_stack<P>& stack,
                          const matrix& test_base, std::span<const int> test_y) {
   out.base.clear();
   std::size_t b = 0;
@@ -195,7 +195,7 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
   namespace rd = retrain_detail;
   const int threads = resolve_threads(opts.threads);
   const intake::calendar calendar = opts.calendar.value_or(intake::calendar::crypto);
-  artifact::run_report report = report_header<P>(opts.seed, calendar);
+  reports::run_report report = report_header<P>(opts.seed, calendar);
   report.threads = threads;
 
   training_data d = prepare_dataset<P>(raw, end, calendar, opts.seed, timer);

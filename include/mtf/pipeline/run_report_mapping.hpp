@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "mtf/artifact/run_report.hpp"
 #include "mtf/calibration/calibrator.hpp"
 #include "mtf/intake/calendar.hpp"
 #include "mtf/labels/label_distribution.hpp"
 #include "mtf/pipeline/dataset.hpp"
 #include "mtf/pipeline/symbol_input.hpp"
 #include "mtf/policy/timeframe_policy.hpp"
+#include "mtf/reports/run_report.hpp"
 
 namespace mtf::pipeline {
 
@@ -49,8 +49,8 @@ inline label_outcome describe_labels(double k, const label_distribution& train,
 /// A report with the header every run of policy P states first: timeframe, seed, horizon, bar
 /// length, calendar and the feature-share gate the importance chart marks.
 template <TimeframePolicy P>
-artifact::run_report report_header(std::uint64_t seed, intake::calendar cal) {
-  artifact::run_report r;
+reports::run_report report_header(std::uint64_t seed, intake::calendar cal) {
+  reports::run_report r;
   r.timeframe = std::string(P::name);
   r.seed = seed;
   r.horizon = P::horizon;
@@ -61,7 +61,7 @@ artifact::run_report report_header(std::uint64_t seed, intake::calendar cal) {
 }
 
 /// The report line of one input file after intake and the quality checks.
-inline artifact::symbol_summary symbol_line(const symbol_input& s) {
+inline reports::symbol_summary symbol_line(const symbol_input& s) {
   return {
       s.bars.symbol,           s.file.string(),        s.bars.size(),     s.bars.timestamp.front(),
       s.bars.timestamp.back(), s.quality.missing_bars, s.quality.warnings};
@@ -69,7 +69,7 @@ inline artifact::symbol_summary symbol_line(const symbol_input& s) {
 
 /// The data, labels and calibration sections of a retrain's report.
 template <TimeframePolicy P>
-void report_training(artifact::run_report& r, const training_data& d, const label_outcome& labels,
+void report_training(reports::run_report& r, const training_data& d, const label_outcome& labels,
                      const calibration::calibration_report& cal) {
   for (const auto& s : d.symbols) {
     r.data.symbols.push_back(symbol_line(s));

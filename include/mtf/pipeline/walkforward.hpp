@@ -34,13 +34,13 @@
 
 #include "mtf/artifact/atomic_file.hpp"
 #include "mtf/artifact/posix_file.hpp"
-#include "mtf/artifact/walkforward_report.hpp"
 #include "mtf/backtest/pooled_backtest.hpp"
 #include "mtf/core/parallel_for.hpp"
 #include "mtf/pipeline/artifact_layout.hpp"
 #include "mtf/pipeline/commands.hpp"
 #include "mtf/pipeline/promotion.hpp"
 #include "mtf/pipeline/retrain.hpp"
+#include "mtf/reports/walkforward_report.hpp"
 #include "mtf/validation/block_bootstrap.hpp"
 
 namespace mtf::pipeline {
@@ -52,7 +52,7 @@ struct walkforward_plan {
   std::int64_t from = 0;      ///< first retrain date (epoch s, UTC midnight)
   std::int64_t to = 0;        ///< end of the last out-of-sample period
   int every_days = 0;
-  std::vector<artifact::walkforward_window> windows;  ///< index, retrain_at, until
+  std::vector<reports::walkforward_window> windows;  ///< index, retrain_at, until
 };
 
 namespace walkforward_detail {
@@ -251,7 +251,7 @@ walkforward_plan plan_walkforward(const walkforward_options& opts, const raw_inp
                         : ceil_to_day(data_first + intake::days_to_seconds(P::history_days));
   const std::int64_t step = intake::days_to_seconds(plan.every_days);
   for (std::int64_t t = plan.from; t < plan.to; t += step) {
-    artifact::walkforward_window w;
+    reports::walkforward_window w;
     w.index = plan.windows.size();
     w.retrain_at = t;
     w.until = std::min(t + step, plan.to);
@@ -311,7 +311,7 @@ void run_window(const walkforward_plan& plan, std::size_t i, const raw_inputs& r
     const auto verdict = validation::summarise_gates(report.gates);
     report.verdict.failed_gates = verdict.failed;
     report.verdict.outcome =
-        verdict.passed ? artifact::decision::promoted : artifact::decision::rejected;
+        verdict.passed ? reports::decision::promoted : reports::decision::rejected;
     report.verdict.note = "walk-forward window " + std::to_string(i) + " of study " +
                           plan.study_id +
                           ": judged by its gates; deployment is decided by the "
@@ -353,9 +353,9 @@ void run_window(const walkforward_plan& plan, std::size_t i, const raw_inputs& r
 /// and the deployed model trades the period that follows. Throws artifact_error (exit 4)
 /// naming the windows that have not finished.
 template <TimeframePolicy P>
-artifact::walkforward_report collect_walkforward(
-    const walkforward_plan& plan, const raw_inputs& raw,
-    const walkforward_detail::scoring_features<P>& full, const walkforward_options& opts) {
+reports::walkforward_report collect_walkforward(const walkforward_plan& plan, const raw_inputs& raw,
+                                                const walkforward_detail::scoring_features<P>& full,
+                                                const walkforward_options& opts) {
   namespace wd = walkforward_detail;
   std::vector<std::size_t> missing;
   for (const auto& w : plan.windows)
@@ -371,7 +371,7 @@ artifact::walkforward_report collect_walkforward(
                          list + "); run them first");
   }
 
-  artifact::walkforward_report r;
+  reports::walkforward_report r;
   r.study_id = plan.study_id;
   r.study_dir = plan.dir.string();
   r.timeframe = std::string(P::name);
@@ -408,7 +408,7 @@ artifact::walkforward_report collect_walkforward(
       continue;
     }
     const auto report =
-        artifact::report_from_json(read_artifact_json(dir / artifact_files::report_json));
+        reports::report_from_json(read_artifact_json(dir / artifact_files::report_json));
     w.failed_gates = report.verdict.failed_gates;
     for (const auto& g : report.gates) {
       if (!gate_values.count(g.name)) {
@@ -453,13 +453,13 @@ artifact::walkforward_report collect_walkforward(
         difference.size(), static_cast<std::size_t>(P::horizon) * raw.series.size());
     r.skill.difference = validation::moving_block_bootstrap(difference, block, 1000, opts.seed,
                                                             validation::series_mean);
-    r.skill.verdict = artifact::skill_verdict(r.skill.difference);
+    r.skill.verdict = reports::skill_verdict(r.skill.difference);
     matrix p = matrix::from_shape({all_p.size(), 3});
     for (std::size_t k = 0; k < all_p.size(); ++k)
       for (std::size_t c = 0; c < 3; ++c)
         p(k, c) = all_p[k][c];
     const auto bins = reliability_table(p, all_y);
-    r.reliability = artifact::to_reliability_points(bins);
+    r.reliability = reports::to_reliability_points(bins);
   } else {
     r.skill.verdict = "no out-of-sample rows";
   }
@@ -467,7 +467,7 @@ artifact::walkforward_report collect_walkforward(
   // Gate evidence over the trained windows.
   for (const auto& name : gate_order) {
     const auto& values = gate_values[name];
-    artifact::gate_evidence g;
+    reports::gate_evidence g;
     g.name = name;
     g.threshold = gate_threshold[name];
     g.windows = values.size();
@@ -682,9 +682,9 @@ int run_walkforward(walkforward_options opts) {
   const nlohmann::json j = report;
   artifact::write_file_atomic(plan.dir / "walkforward.json", j.dump(2) + "\n");
   std::ostringstream html;
-  artifact::write_walkforward_html(html, report);
+  reports::write_walkforward_html(html, report);
   artifact::write_file_atomic(plan.dir / "walkforward.html", html.str());
-  artifact::write_walkforward_terminal(std::cout, report, opts.colour);
+  reports::write_walkforward_terminal(std::cout, report, opts.colour);
   return 0;
 }
 

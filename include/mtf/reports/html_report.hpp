@@ -14,10 +14,10 @@
 #include <string_view>
 #include <vector>
 
-#include "mtf/artifact/report_terminal.hpp"
-#include "mtf/artifact/run_report.hpp"
+#include "mtf/reports/run_report.hpp"
+#include "mtf/reports/terminal_report.hpp"
 
-namespace mtf::artifact {
+namespace mtf::reports {
 
 /// `text` with &, <, >, " and ' replaced by entities: safe in HTML text and attribute values.
 inline std::string html_escape(std::string_view text) {
@@ -560,4 +560,4 @@ inline std::string render_html_report(const run_report& r) {
   return o.str();
 }
 
-}  // namespace mtf::artifact
+}  // namespace mtf::reports

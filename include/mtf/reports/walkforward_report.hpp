@@ -13,14 +13,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mtf/artifact/report_html.hpp"
-#include "mtf/artifact/report_json.hpp"
-#include "mtf/artifact/report_terminal.hpp"
-#include "mtf/artifact/run_report.hpp"
 #include "mtf/backtest/backtest.hpp"
+#include "mtf/reports/html_report.hpp"
+#include "mtf/reports/json_report.hpp"
+#include "mtf/reports/run_report.hpp"
+#include "mtf/reports/terminal_report.hpp"
 #include "mtf/validation/block_bootstrap.hpp"
 
-namespace mtf::artifact {
+namespace mtf::reports {
 
 /// Version of the walkforward.json layout.
 inline constexpr int current_walkforward_version = 1;
@@ -88,14 +88,14 @@ struct walkforward_report {
   std::vector<reliability_point> reliability;  ///< all out-of-sample rows, calibrated
 };
 
-}  // namespace mtf::artifact
+}  // namespace mtf::reports
 
 namespace mtf::validation {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(bootstrap_interval, estimate, lower, upper, level,
                                                 block, resamples)
 }  // namespace mtf::validation
 
-namespace mtf::artifact {
+namespace mtf::reports {
 /// walkforward_window <-> JSON; an absent deployment is null.
 inline void to_json(nlohmann::json& j, const walkforward_window& w) {
   j = {{"index", w.index},
@@ -305,4 +305,4 @@ inline void write_walkforward_html(std::ostream& out, const walkforward_report& 
   out << o.str();
 }
 
-}  // namespace mtf::artifact
+}  // namespace mtf::reports

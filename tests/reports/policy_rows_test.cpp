@@ -4,7 +4,7 @@
 #include <string>
 
 #include "../policy/policy_mutations.hpp"
-#include "mtf/artifact/policy_dump.hpp"
+#include "mtf/reports/policy_dump.hpp"
 #include "timeframes/tf_12h.hpp"
 #include "timeframes/tf_1h.hpp"
 #include "timeframes/tf_24h.hpp"
@@ -32,14 +32,14 @@ void check_every_setting_shows_in_the_rows() {
 
 }  // namespace
 
-TEST_CASE("every setting of a shipped policy shows in its policy table", "[artifact][policy]") {
+TEST_CASE("every setting of a shipped policy shows in its policy table", "[reports][policy]") {
   check_every_setting_shows_in_the_rows<mtf::timeframes::tf_5m>();
   check_every_setting_shows_in_the_rows<mtf::timeframes::tf_1h>();
   check_every_setting_shows_in_the_rows<mtf::timeframes::tf_12h>();
   check_every_setting_shows_in_the_rows<mtf::timeframes::tf_24h>();
 }
 
-TEST_CASE("specs in the policy table read as type(member=value, ...)", "[artifact][policy]") {
+TEST_CASE("specs in the policy table read as type(member=value, ...)", "[reports][policy]") {
   CHECK(
       mtf::setting_text(mtf::model::random_forest{.trees = 200, .max_depth = 8, .min_leaf = 50}) ==
       "random_forest(trees=200, max_depth=8, min_leaf=50, subsample=0.632, "

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "mtf/artifact/run_report.hpp"
+#include "mtf/reports/run_report.hpp"
 
-namespace mtf::artifact {
+namespace mtf::reports {
 
 namespace terminal_detail {
 /// ANSI SGR codes used by the summary.
@@ -252,4 +252,4 @@ inline void write_terminal_report(std::ostream& out, const run_report& r, bool c
   out << o.str();
 }
 
-}  // namespace mtf::artifact
+}  // namespace mtf::reports

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "mtf/artifact/run_report.hpp"
 #include "mtf/core/scoring_rules.hpp"
+#include "mtf/reports/run_report.hpp"
 #include "timeframes/tf_5m.hpp"
 
-namespace mtf::artifact {
+namespace mtf::reports {
 run_report sample_report();  // declared again by each report_*.cpp that uses it
 
 run_report sample_report() {
@@ -122,4 +122,4 @@ run_report sample_report() {
   fill_signal_histograms<P>(r, sig);
   return r;
 }
-}  // namespace mtf::artifact
+}  // namespace mtf::reports

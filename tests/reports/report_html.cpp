@@ -5,13 +5,13 @@
 #include <random>
 #include <string>
 
-#include "mtf/artifact/report_html.hpp"
+#include "mtf/reports/html_report.hpp"
 
-namespace mtf::artifact {
+namespace mtf::reports {
 run_report sample_report();  // report_fixture.cpp
 }
 
-using mtf::artifact::render_html_report;
+using mtf::reports::render_html_report;
 
 namespace {
 std::size_t count(const std::string& text, const std::string& what) {
@@ -23,7 +23,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 }  // namespace
 
 TEST_CASE("the HTML report is one self-contained document without script or network", "[report]") {
-  const std::string html = render_html_report(mtf::artifact::sample_report());
+  const std::string html = render_html_report(mtf::reports::sample_report());
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(html.find("</html>") != std::string::npos);
   CHECK(count(html, "<svg") == 6);  // reliability, shares, 2 histograms, equity, importance
@@ -37,8 +37,8 @@ TEST_CASE("the HTML report is one self-contained document without script or netw
 }
 
 TEST_CASE("the HTML report shows the verdict and every gate with its mark", "[report]") {
-  auto r = mtf::artifact::sample_report();
-  r.verdict = {mtf::artifact::decision::rejected, {"skill", "activity"}, {}};
+  auto r = mtf::reports::sample_report();
+  r.verdict = {mtf::reports::decision::rejected, {"skill", "activity"}, {}};
   const std::string html = render_html_report(r);
   CHECK(html.find("<div class=\"verdict rejected\">REJECTED: 2 gates failed (skill, activity)") !=
         std::string::npos);
@@ -55,7 +55,7 @@ TEST_CASE("the HTML report shows the verdict and every gate with its mark", "[re
 }
 
 TEST_CASE("every text in the HTML report is escaped", "[report]") {
-  auto r = mtf::artifact::sample_report();
+  auto r = mtf::reports::sample_report();
   r.run_id = "<script>alert('x')</script>";
   r.verdict.note = "champion & challenger \"tie\"";
   const std::string html = render_html_report(r);
@@ -64,7 +64,7 @@ TEST_CASE("every text in the HTML report is escaped", "[report]") {
   CHECK(html.find("champion &amp; challenger &quot;tie&quot;") != std::string::npos);
   // the fixture's feature named cmf_<20>&"q"
   CHECK(html.find("cmf_&lt;20&gt;&amp;&quot;q&quot;") != std::string::npos);
-  CHECK(mtf::artifact::html_escape("a<b>&'\"") == "a&lt;b&gt;&amp;&#39;&quot;");
+  CHECK(mtf::reports::html_escape("a<b>&'\"") == "a&lt;b&gt;&amp;&#39;&quot;");
 }
 
 TEST_CASE("the HTML report renders in headless chromium (skipped without /usr/bin/chromium)",
@@ -80,7 +80,7 @@ TEST_CASE("the HTML report renders in headless chromium (skipped without /usr/bi
   const auto page = dir / "report.html", png = dir / "report.png";
   {
     std::ofstream out(page);
-    mtf::artifact::write_html_report(out, mtf::artifact::sample_report());
+    mtf::reports::write_html_report(out, mtf::reports::sample_report());
   }
   const std::string command =
       "timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
@@ -103,10 +103,10 @@ TEST_CASE(
     "report.html names the stack's members, meta-model, ensemble and choice, and lists "
     "pooled symbols",
     "[report][html]") {
-  auto r = mtf::artifact::sample_report();
+  auto r = mtf::reports::sample_report();
   r.per_symbol = {{"BTCUSDT", 300, 1.0412, 1.0512, 0.42, 0.10, 12, 0.8, 0.031},
                   {"ETHUSDT", 280, 1.0612, 1.0555, 0.39, 0.07, 9, -0.3, -0.012}};
-  const std::string html = mtf::artifact::render_html_report(r);
+  const std::string html = mtf::reports::render_html_report(r);
   CHECK(html.find("<td>greedy ensemble</td>") != std::string::npos);
   CHECK(html.find("weights random_forest 0.40, gradient_boosting 0.60, logistic_regression 0.00") !=
         std::string::npos);

@@ -1,18 +1,18 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "mtf/artifact/report_json.hpp"
+#include "mtf/reports/json_report.hpp"
 
-namespace mtf::artifact {
+namespace mtf::reports {
 run_report sample_report();  // report_fixture.cpp
 }
 
-using mtf::artifact::report_from_json;
-using mtf::artifact::run_report;
+using mtf::reports::report_from_json;
+using mtf::reports::run_report;
 
 TEST_CASE("report JSON carries report_version and round-trips the key fields", "[report]") {
-  const run_report original = mtf::artifact::sample_report();
-  const nlohmann::json j = mtf::artifact::report_to_json(original);
+  const run_report original = mtf::reports::sample_report();
+  const nlohmann::json j = mtf::reports::report_to_json(original);
   CHECK(j.at("report_version") == 2);
   CHECK(j.at("timeframe") == "5m");
   CHECK(j.at("verdict").at("outcome").is_string());
@@ -55,19 +55,19 @@ TEST_CASE("champion/challenger reads the test log loss back from a stored report
   run_report r;
   r.validation.test_log_loss = 0.9876;
   const auto j = nlohmann::json::parse(nlohmann::json(r).dump());
-  CHECK(mtf::artifact::report_test_log_loss(j) == 0.9876);
+  CHECK(mtf::reports::report_test_log_loss(j) == 0.9876);
 }
 
 TEST_CASE("decisions are written as the words operators read", "[report]") {
   run_report r;
-  r.verdict.outcome = mtf::artifact::decision::report_only;
+  r.verdict.outcome = mtf::reports::decision::report_only;
   CHECK(nlohmann::json(r)["verdict"]["outcome"] == "report-only");
-  r.verdict.outcome = mtf::artifact::decision::forced;
+  r.verdict.outcome = mtf::reports::decision::forced;
   CHECK(nlohmann::json(r)["verdict"]["outcome"] == "forced");
   // an outcome this build does not know never reads back as promoted
   auto j = nlohmann::json(r);
   j["verdict"]["outcome"] = "promoted-by-magic";
-  CHECK(report_from_json(j).verdict.outcome == mtf::artifact::decision::rejected);
+  CHECK(report_from_json(j).verdict.outcome == mtf::reports::decision::rejected);
 }
 
 TEST_CASE("a report missing keys loads with defaults and a foreign document is refused",
@@ -86,19 +86,19 @@ TEST_CASE("a report missing keys loads with defaults and a foreign document is r
                       R"({"report_version": 1, "validation": {"test_log_loss": "low"}})")),
                   mtf::artifact_error);
   CHECK_THROWS_AS(
-      mtf::artifact::report_test_log_loss(nlohmann::json::parse(R"({"report_version": 1})")),
+      mtf::reports::report_test_log_loss(nlohmann::json::parse(R"({"report_version": 1})")),
       mtf::artifact_error);
 }
 
 TEST_CASE("feature shares are normalised and sorted largest first", "[report]") {
   const std::vector<std::string> names{"a", "b", "c"};
   const std::vector<double> importance{1.0, 3.0, 0.0};
-  const auto shares = mtf::artifact::feature_shares(names, importance);
+  const auto shares = mtf::reports::feature_shares(names, importance);
   REQUIRE(shares.size() == 3);
   CHECK(shares[0].name == "b");
   CHECK(shares[0].share == 0.75);
   CHECK(shares[1].share == 0.25);
   CHECK(shares[2].share == 0.0);
   const std::vector<double> negative{1.0, -1.0, 0.0};
-  CHECK_THROWS_AS(mtf::artifact::feature_shares(names, negative), mtf::data_error);
+  CHECK_THROWS_AS(mtf::reports::feature_shares(names, negative), mtf::data_error);
 }

@@ -22,7 +22,7 @@
 #include "mtf/validation/histogram.hpp"
 #include "mtf/validation/signal_stats.hpp"
 
-namespace mtf::artifact {
+namespace mtf::reports {
 
 /// Version of the report layout; bump when a field changes meaning or disappears.
 inline constexpr int current_report_version = 2;
@@ -301,4 +301,4 @@ void fill_signal_histograms(run_report& report, const validation::signals& sig) 
       validation::make_histogram("alpha", sig.alpha, 20, 0.0, 1.0, alpha_markers);
 }
 
-}  // namespace mtf::artifact
+}  // namespace mtf::reports

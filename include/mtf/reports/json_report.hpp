@@ -7,15 +7,15 @@
 #include <optional>
 #include <string>
 
-#include "mtf/artifact/run_report.hpp"
 #include "mtf/core/errors.hpp"
+#include "mtf/reports/run_report.hpp"
 
 /// An absent evaluation (every `train` report) is null in report.json.
 template <>
-struct nlohmann::adl_serializer<std::optional<mtf::artifact::evaluation_summary>> {
-  static void to_json(nlohmann::json& j, const std::optional<mtf::artifact::evaluation_summary>& v);
+struct nlohmann::adl_serializer<std::optional<mtf::reports::evaluation_summary>> {
+  static void to_json(nlohmann::json& j, const std::optional<mtf::reports::evaluation_summary>& v);
   static void from_json(const nlohmann::json& j,
-                        std::optional<mtf::artifact::evaluation_summary>& v);
+                        std::optional<mtf::reports::evaluation_summary>& v);
 };
 
 namespace mtf::validation {
@@ -46,7 +46,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(backtest_result, strategy, buy_a
                                                 span_days, bars_per_year, random_seed)
 }  // namespace mtf::backtest
 
-namespace mtf::artifact {
+namespace mtf::reports {
 // nlohmann maps an unknown string to the FIRST pair: an unreadable outcome must read as
 // "rejected", never as "promoted".
 NLOHMANN_JSON_SERIALIZE_ENUM(decision, {{decision::rejected, "rejected"},
@@ -94,24 +94,24 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(run_report, report_version, time
                                                 max_feature_share, timings, verdict,
                                                 confidence_histogram, alpha_histogram)
 
-}  // namespace mtf::artifact
+}  // namespace mtf::reports
 
-inline void nlohmann::adl_serializer<std::optional<mtf::artifact::evaluation_summary>>::to_json(
-    nlohmann::json& j, const std::optional<mtf::artifact::evaluation_summary>& v) {
+inline void nlohmann::adl_serializer<std::optional<mtf::reports::evaluation_summary>>::to_json(
+    nlohmann::json& j, const std::optional<mtf::reports::evaluation_summary>& v) {
   if (v)
     j = *v;
   else
     j = nullptr;
 }
-inline void nlohmann::adl_serializer<std::optional<mtf::artifact::evaluation_summary>>::from_json(
-    const nlohmann::json& j, std::optional<mtf::artifact::evaluation_summary>& v) {
+inline void nlohmann::adl_serializer<std::optional<mtf::reports::evaluation_summary>>::from_json(
+    const nlohmann::json& j, std::optional<mtf::reports::evaluation_summary>& v) {
   if (j.is_null())
     v.reset();
   else
-    v = j.get<mtf::artifact::evaluation_summary>();
+    v = j.get<mtf::reports::evaluation_summary>();
 }
 
-namespace mtf::artifact {
+namespace mtf::reports {
 
 /// The report as JSON (keys sorted alphabetically; "report_version" at top level). A dump writes
 /// non-finite numbers as null, which report_from_json then rejects: keep the report finite.
@@ -147,4 +147,4 @@ inline double report_test_log_loss(const nlohmann::json& j) {
   return r.validation.test_log_loss;
 }
 
-}  // namespace mtf::artifact
+}  // namespace mtf::reports

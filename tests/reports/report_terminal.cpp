@@ -3,19 +3,19 @@
 #include <string>
 #include <vector>
 
-#include "mtf/artifact/report_terminal.hpp"
+#include "mtf/reports/terminal_report.hpp"
 
-namespace mtf::artifact {
+namespace mtf::reports {
 run_report sample_report();  // report_fixture.cpp
 }
 
-using mtf::artifact::decision;
-using mtf::artifact::run_report;
+using mtf::reports::decision;
+using mtf::reports::run_report;
 
 namespace {
 std::string render(const run_report& r, bool colour) {
   std::ostringstream out;
-  mtf::artifact::write_terminal_report(out, r, colour);
+  mtf::reports::write_terminal_report(out, r, colour);
   return out.str();
 }
 std::size_t count(const std::string& text, const std::string& what) {
@@ -28,7 +28,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 TEST_CASE("the terminal summary has one ✓/✗ row per gate and no ANSI codes without colour",
           "[report]") {
-  run_report r = mtf::artifact::sample_report();
+  run_report r = mtf::reports::sample_report();
   r.gates[0].passed = true;
   r.gates[1].passed = false;
   const std::string text = render(r, false);
@@ -49,7 +49,7 @@ TEST_CASE("the terminal summary has one ✓/✗ row per gate and no ANSI codes w
 
 TEST_CASE("the verdict line says PROMOTED, REJECTED with the failed gates, or REPORT ONLY",
           "[report]") {
-  run_report r = mtf::artifact::sample_report();
+  run_report r = mtf::reports::sample_report();
   r.verdict = {decision::promoted, {}, {}};
   CHECK(render(r, false).find("PROMOTED  run " + r.run_path + "\n") != std::string::npos);
   r.verdict = {decision::rejected, {"activity", "backtest_sharpe"}, {}};
@@ -64,7 +64,7 @@ TEST_CASE("the verdict line says PROMOTED, REJECTED with the failed gates, or RE
 }
 
 TEST_CASE("colour is used only when asked for", "[report]") {
-  run_report r = mtf::artifact::sample_report();
+  run_report r = mtf::reports::sample_report();
   r.verdict = {decision::rejected, {"skill"}, {}};
   const std::string coloured = render(r, true);
   CHECK(coloured.find("\033[31mREJECTED: 1 gate failed (skill)\033[0m") != std::string::npos);
@@ -72,7 +72,7 @@ TEST_CASE("colour is used only when asked for", "[report]") {
 }
 
 TEST_CASE("gate values line up in one column", "[report]") {
-  const run_report r = mtf::artifact::sample_report();
+  const run_report r = mtf::reports::sample_report();
   const std::string text = render(r, false);
   std::istringstream lines(text);
   std::string line;
@@ -83,7 +83,7 @@ TEST_CASE("gate values line up in one column", "[report]") {
     const auto& g = r.gates[gate++];
     const auto name_at = line.find(g.name);
     REQUIRE(name_at != std::string::npos);
-    const std::string value = mtf::artifact::report_text::fixed(g.value, 4);
+    const std::string value = mtf::reports::report_text::fixed(g.value, 4);
     const auto value_at = line.find(value, name_at + g.name.size());
     REQUIRE(value_at != std::string::npos);
     value_ends.push_back(value_at + value.size());  // ✓ and ✗ are both 3 bytes: bytes = columns
@@ -94,7 +94,7 @@ TEST_CASE("gate values line up in one column", "[report]") {
 }
 
 TEST_CASE("report dates are UTC civil dates (checked against Python's datetime)", "[report]") {
-  using mtf::artifact::report_text::utc_minutes;
+  using mtf::reports::report_text::utc_minutes;
   CHECK(utc_minutes(0) == "1970-01-01 00:00");
   CHECK(utc_minutes(951'782'400) == "2000-02-29 00:00");  // leap day of a century leap year
   CHECK(utc_minutes(-86'400) == "1969-12-31 00:00");
@@ -103,7 +103,7 @@ TEST_CASE("report dates are UTC civil dates (checked against Python's datetime)"
 
 TEST_CASE("the models lines name every member, the meta-model, the ensemble and the choice",
           "[report]") {
-  run_report r = mtf::artifact::sample_report();
+  run_report r = mtf::reports::sample_report();
   const std::string text = render(r, false);
   CHECK(text.find("the stack uses meta_model") != std::string::npos);
   CHECK(text.find("out-of-fold           random_forest 1.0412  gradient_boosting 1.0387  "
@@ -117,7 +117,7 @@ TEST_CASE("the models lines name every member, the meta-model, the ensemble and 
 }
 
 TEST_CASE("pooled runs list every symbol under the backtest", "[report]") {
-  run_report r = mtf::artifact::sample_report();
+  run_report r = mtf::reports::sample_report();
   CHECK(render(r, false).find("symbols") == std::string::npos);  // one symbol: no table
   r.per_symbol = {{"BTCUSDT", 300, 1.0412, 1.0512, 0.42, 0.10, 12, 0.8, 0.031},
                   {"ETHUSDT", 280, 1.0612, 1.0555, 0.39, 0.07, 9, -0.3, -0.012}};
@@ -132,9 +132,9 @@ TEST_CASE(
     "an evaluation has its own view: the model's training period and the skipped rows, "
     "no training lines",
     "[report]") {
-  run_report r = mtf::artifact::sample_report();
-  r.evaluation = mtf::artifact::evaluation_summary{"20261101T000000Z-1", 1'700'000'000,
-                                                   1'750'000'000, 412, 1'234};
+  run_report r = mtf::reports::sample_report();
+  r.evaluation = mtf::reports::evaluation_summary{"20261101T000000Z-1", 1'700'000'000,
+                                                  1'750'000'000, 412, 1'234};
   r.verdict = {decision::evaluated, {"skill"}, {}};
   const std::string text = render(r, false);
   CHECK(text.find("mtf evaluate 5m  model 20261101T000000Z-1") != std::string::npos);
