@@ -169,6 +169,11 @@ std::vector<std::pair<std::string, std::string>> policy_rows(const policy_values
   add("data quality: max gap share / jump / max jump share / max zero-volume share",
       num(v.data_quality.max_gap_share) + " / " + num(v.data_quality.jump_threshold) + " / " +
           num(v.data_quality.max_jump_share) + " / " + num(v.data_quality.max_zero_volume_share));
+  add("drift: PSI for plan / retrain now",
+      num(v.drift.psi_plan) + " / " + num(v.drift.psi_retrain));
+  add("drift: accuracy fall for plan / retrain now",
+      num(v.drift.accuracy_drop_plan) + " / " + num(v.drift.accuracy_drop_retrain));
+  add("drift: ECE rise for retrain now", num(v.drift.ece_rise_retrain));
   add("costs per side (fee + slippage, bps)",
       num(v.costs.fee_bps) + " + " + num(v.costs.slippage_bps));
   return rows;
