@@ -74,15 +74,15 @@ mtf::bar_series walk(std::size_t n, std::uint64_t seed) {
   return bars;
 }
 
-/// A model of policy P fitted on a random walk: labels up/down/neutral by the sign of the
-/// horizon return beyond 0.2% x sqrt(horizon), identity calibration.
+/// A model of policy P fitted on `bars` (of P's bar length): labels up/down/neutral by the sign
+/// of the horizon return beyond `band` x sqrt(horizon), identity calibration; trained through
+/// the last bar (its label windows saw every bar).
 template <class P>
-loaded_model<P> fit(std::uint64_t seed) {
-  const auto bars = walk<P>(700, seed);
+loaded_model<P> fit_on(const mtf::bar_series& bars, std::uint64_t seed, double band_unit = 0.002) {
   const mtf::matrix x = mtf::compute_feature_matrix(P::features, bars);
   const std::size_t first = mtf::first_complete_row(x);
   const std::size_t end = bars.size() - P::horizon;
-  const double band = 0.002 * std::sqrt(static_cast<double>(P::horizon));
+  const double band = band_unit * std::sqrt(static_cast<double>(P::horizon));
   std::vector<std::size_t> rows;
   std::vector<int> y;
   std::vector<std::int64_t> times, label_ends;
@@ -104,8 +104,14 @@ loaded_model<P> fit(std::uint64_t seed) {
                              R"({"format":"mtf.calibrator","version":1,"method":"temperature",)"
                              R"("probability_floor":1e-6,"parameters":{"temperature":1.0}})")),
                          {},
-                         bars.timestamp[end - 1],
+                         bars.timestamp.back(),
                          mtf::intake::calendar::crypto};
+}
+
+/// A model of policy P fitted on a random walk of 700 bars.
+template <class P>
+loaded_model<P> fit(std::uint64_t seed) {
+  return fit_on<P>(walk<P>(700, seed), seed);
 }
 
 inline const system_models<lin_system>& models() {

@@ -12,7 +12,12 @@
 #include <string>
 #include <vector>
 
+// g++ 12 at -O3 reports a false -Wrestrict inside data_error's message (GCC PR 105329/105651);
+// as in intake/resample.hpp the pragma must surround the first inclusion of errors.hpp.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wrestrict"
 #include "mtf/core/errors.hpp"
+#pragma GCC diagnostic pop
 
 namespace mtf::system {
 
