@@ -177,6 +177,9 @@ nlohmann::ordered_json evaluation_json(const mtf::system::system_evaluation& ev,
             {"buy_and_hold", performance_json(ev.buy_and_hold)}}}};
 }
 
+// Below this many eligible execution signals the agreed/disagreed hit rates say nothing.
+constexpr std::size_t min_signals_judged = 30;
+
 void print_evaluation(const mtf::system::system_evaluation& ev, const std::string& file) {
   using S = system_policy;
   const auto line = [](const char* name, const mtf::backtest::performance& p, double sized) {
@@ -188,7 +191,8 @@ void print_evaluation(const mtf::system::system_evaluation& ev, const std::strin
     else
       std::printf(" %8.2f%%\n", 100 * sized);
   };
-  std::printf("mtf system %s on %s\n", std::string(S::name).c_str(), file.c_str());
+  std::printf("%s (system policy %s) on %s\n", binary_name, std::string(S::name).c_str(),
+              file.c_str());
   std::printf("judged       %s .. %s  %zu %s bars (%zu earlier bars skipped: seen in training)\n",
               mtf::intake::format_iso8601(ev.first_judged).c_str(),
               mtf::intake::format_iso8601(ev.last_judged).c_str(), ev.bars_judged,
@@ -200,7 +204,7 @@ void print_evaluation(const mtf::system::system_evaluation& ev, const std::strin
       std::string(S::execution::name).c_str(), 100 * ev.overlay.agreed_share(),
       100 * ev.overlay.agreed_hit_rate(), 100 * ev.overlay.disagreed_hit_rate(), ev.overlay.opposed,
       ev.overlay.unconfirmed,
-      ev.overlay.signals == 0 ? "  (no signals: nothing to judge)"
+      ev.overlay.signals < min_signals_judged ? "  (too few signals to judge the overlay)"
       : ev.overlay.agreed_hit_rate() > ev.overlay.disagreed_hit_rate()
           ? "  -> agreed signals win more"
           : "  -> the overlay does not earn its place here");
