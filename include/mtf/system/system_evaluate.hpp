@@ -59,9 +59,8 @@ inline sized_performance sized(const backtest::backtest_result& r,
 /// open after every role's training data end plus its horizon; throws data_error (exit 2) naming
 /// the periods when fewer than `min_bars` such execution bars remain.
 template <SystemPolicy S>
-system_evaluation evaluate_system(const system_models<S>& models,
-                                  const bar_series& execution, intake::calendar cal,
-                                  std::size_t min_bars = 50) {
+system_evaluation evaluate_system(const system_models<S>& models, const bar_series& execution,
+                                  intake::calendar cal, std::size_t min_bars = 50) {
   using E = typename S::execution;
   const auto out = run_system<S>(models, execution);
   const auto seen_until = [](const auto& model, auto policy) {

@@ -88,8 +88,7 @@ namespace run_detail {
 /// last_closed_bar.
 template <TimeframePolicy P>
 std::vector<timeframe_view> aligned_views(const pipeline::loaded_model<P>& model,
-                                          const bar_series& execution,
-                                          role_series& series) {
+                                          const bar_series& execution, role_series& series) {
   auto resampled = intake::resample(execution, P::bar_seconds);
   series.bars = std::move(resampled.bars);
   series.counts = resampled.counts;
