@@ -137,7 +137,7 @@ TEST_CASE("the 1h overlay vetoes a confident opposite call, or anything but agre
   CHECK(combine(v, sizing, regime, strict).rule == decision_rule::sized_with_bias);
 }
 
-TEST_CASE("the 24h bias scales the size; too small a size is not traded", "[system][combine]") {
+TEST_CASE("the 24h bias scales the size, and too small a size is not traded", "[system][combine]") {
   auto v = long_signal();
   v.bias = view(0.30, 0.45, 0.25);  // neutral bias
   auto d = combine(v, sizing, regime, overlay);
