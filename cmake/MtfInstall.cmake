@@ -12,10 +12,11 @@ write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/mtfConfigVersion.c
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/mtfConfig.cmake"
               "${CMAKE_CURRENT_BINARY_DIR}/mtfConfigVersion.cmake"
               cmake/MtfDependencies.cmake cmake/FindXGBoost.cmake
-              cmake/MtfRetrainBinary.cmake
+              cmake/MtfRetrainBinary.cmake cmake/MtfSystemBinary.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mtf)
-install(FILES apps/retrain_main.cpp DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/apps)
+install(FILES apps/retrain_main.cpp apps/system_main.cpp DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/apps)
 if(MTF_BUILD_APPS)
   get_property(bins GLOBAL PROPERTY MTF_RETRAIN_BINARIES)
-  install(TARGETS ${bins} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  get_property(system_bins GLOBAL PROPERTY MTF_SYSTEM_BINARIES)
+  install(TARGETS ${bins} ${system_bins} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()

@@ -198,9 +198,7 @@ int run_predict(const model_options& opts) {
           "too few bars for the indicator warm-up (" + std::to_string(s.bars.size()) + " bars)");
     std::size_t begin = first;
     if (opts.last && *opts.last < s.bars.size() - first) begin = s.bars.size() - *opts.last;
-    const matrix x = row_range(x_all, begin, s.bars.size());
-    const matrix p = model.predict(x);
-    const auto sig = validation::compute_signals(p, P::trade_gate);
+    const auto [p, sig] = score_rows(model, x_all, begin);
     static constexpr const char* direction[] = {"down", "neutral", "up"};
     for (std::size_t i = 0; i < sig.size(); ++i) {
       const nlohmann::ordered_json line{

@@ -3,6 +3,7 @@
 /// fingerprint and feature schema match the binary's, and scoring bars with the same feature
 /// code path as training.
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include "mtf/pipeline/model_age.hpp"
 #include "mtf/pipeline/policy_stack.hpp"
 #include "mtf/pipeline/symbol_input.hpp"
+#include "mtf/validation/signal_stats.hpp"
 
 namespace mtf::pipeline {
 
@@ -130,6 +132,27 @@ loaded_model<P> load_promoted(const std::filesystem::path& models) {
       metadata,
       trained_through,
       calendar};
+}
+
+/// Calibrated probabilities (rows x 3) of feature rows [begin, end of `x_all`) and their
+/// signals under the policy's trade gate: what `predict` prints per bar, shared by every
+/// consumer of a loaded model (retrain_<tf> predict, mtf_system) so they cannot diverge.
+struct scored_rows {
+  matrix p;
+  validation::signals sig;
+};
+
+/// Scores rows [begin, rows of x_all) of a feature matrix with `model` (see scored_rows).
+template <TimeframePolicy P>
+scored_rows score_rows(const loaded_model<P>& model, const matrix& x_all, std::size_t begin) {
+  // The rows [begin, end) copied out (dataset.hpp's row_range is on the training side).
+  const std::size_t rows = x_all.shape()[0] > begin ? x_all.shape()[0] - begin : 0;
+  const std::size_t columns = x_all.shape()[1];
+  matrix x = matrix::from_shape({rows, columns});
+  if (rows > 0) std::copy_n(&x_all(begin, 0), rows * columns, x.data());
+  matrix p = model.predict(x);
+  validation::signals sig = validation::compute_signals(p, P::trade_gate);
+  return {std::move(p), std::move(sig)};
 }
 
 /// Bars of one file for scoring: intake with the per-row checks and resampling, but without the
