@@ -6,6 +6,10 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
@@ -120,6 +124,52 @@ TEST_CASE("a tree model file that is not xgboost JSON is refused before xgboost 
     out << json;
   }
   CHECK(mtf::model::tree_model::load(intact, "random_forest").features() > 0);
+}
+
+TEST_CASE("a tree model whose arrays xgboost would index out of bounds is refused first",
+          "[models][io]") {
+  // xgboost 1.7 trusts tree ids, categories_nodes and array lengths; the fuzzer found a double
+  // free from one renamed key. Each damage below is refused naming the file, before xgboost.
+  std::ifstream in(data_dir / "tiny_forest.json", std::ios::binary);
+  const auto intact = nlohmann::json::parse(in);
+  using damage = std::function<void(nlohmann::json&)>;
+  const auto tree0 = [](nlohmann::json& m) -> nlohmann::json& {
+    return m["learner"]["gradient_booster"]["model"]["trees"][0];
+  };
+  const std::vector<std::pair<std::string, damage>> damages{
+      {"a tree lacks array categories_segments",
+       [&](nlohmann::json& m) { tree0(m).erase("categories_segments"); }},
+      {"tree ids must be distinct", [&](nlohmann::json& m) { tree0(m)["id"] = 999; }},
+      {"entries, tree_param.num_nodes says",
+       [&](nlohmann::json& m) { tree0(m)["loss_changes"].push_back(0.0); }},
+      {"categories_nodes holds 77 outside its range",
+       [&](nlohmann::json& m) {
+         tree0(m)["categories_nodes"] = {77};
+         tree0(m)["categories_segments"] = {0};
+         tree0(m)["categories_sizes"] = {0};
+       }},
+      {"left_children holds", [&](nlohmann::json& m) { tree0(m)["left_children"][0] = 100000; }},
+      {"num_trees, trees and tree_info disagree",
+       [&](nlohmann::json& m) {
+         m["learner"]["gradient_booster"]["model"]["tree_info"].push_back(0);
+       }},
+  };
+  temp_dir dir;
+  for (const auto& [expected, apply] : damages) {
+    nlohmann::json m = intact;
+    apply(m);
+    const fs::path file = dir.path / "damaged.json";
+    {
+      std::ofstream out(file, std::ios::binary);
+      out << m.dump();
+    }
+    const std::string message =
+        message_of([&] { (void)mtf::model::tree_model::load(file, "random_forest"); });
+    INFO(expected);
+    CHECK(message.find("model file " + file.string() + " is not a consistent xgboost JSON model") !=
+          std::string::npos);
+    CHECK(message.find(expected) != std::string::npos);
+  }
 }
 
 TEST_CASE("a stack.json naming a model file outside its directory is refused", "[models][io]") {

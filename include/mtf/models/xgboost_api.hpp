@@ -25,6 +25,7 @@
 #include "mtf/core/errors.hpp"
 #include "mtf/core/file_write.hpp"
 #include "mtf/core/xtensor.hpp"
+#include "mtf/models/xgboost_model_check.hpp"
 
 namespace mtf::xgb {
 
@@ -348,6 +349,12 @@ class booster {
       throw model_error("model file " + path.string() +
                         " is not an xgboost JSON model (it does not begin with {\"); mtf writes "
                         "and reads JSON only, never xgboost's binary or UBJSON formats");
+    const auto parsed = nlohmann::json::parse(bytes, nullptr, false);
+    if (parsed.is_discarded())
+      throw model_error("model file " + path.string() +
+                        " is not an xgboost JSON model (it does "
+                        "not parse as JSON)");
+    check_model_json(parsed, path.string());
     booster out;
     check(XGBoosterLoadModelFromBuffer(out.handle_, bytes.data(), bytes.size()),
           "load model " + path.string());
