@@ -15,14 +15,19 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "mtf/artifact/atomic_file.hpp"
 #include "mtf/core/canonical_json.hpp"
 #include "mtf/core/errors.hpp"
 #include "mtf/core/printable.hpp"
 #include "mtf/pipeline/model_age.hpp"
 #include "mtf/system/system_evaluate.hpp"
+#include "mtf/system/system_report.hpp"
 #include "mtf/system/system_run.hpp"
+#include "mtf/system/system_walkforward.hpp"
 
 namespace {
 
@@ -38,7 +43,8 @@ struct predict_options {
   std::optional<mtf::intake::calendar> calendar;
   std::optional<std::size_t> last;
   bool allow_stale = false;
-  bool json = false;  ///< evaluate: machine-readable output
+  bool json = false;                          ///< evaluate: machine-readable output
+  std::optional<std::filesystem::path> html;  ///< evaluate: also write the HTML page here
 };
 
 /// The roles, their timeframe policies' names and fingerprints, and the combination rules.
@@ -121,127 +127,62 @@ int run_predict(const predict_options& o) {
   return 0;
 }
 
-nlohmann::ordered_json performance_json(const mtf::backtest::performance& p) {
-  return {{"trades", p.trades},
-          {"trades_per_day", p.trades_per_day},
-          {"win_rate", p.win_rate},
-          {"mean_trade_return", p.mean_trade_return},
-          {"total_return", p.total_return},
-          {"sharpe", p.sharpe},
-          {"max_drawdown", p.max_drawdown}};
-}
-
-nlohmann::ordered_json evaluation_json(const mtf::system::system_evaluation& ev,
-                                       const std::string& file) {
-  using S = system_policy;
-  nlohmann::ordered_json rules;
-  for (std::size_t r = 0; r < ev.rule_counts.size(); ++r)
-    rules[std::string(enum_name(static_cast<mtf::system::decision_rule>(r)))] = ev.rule_counts[r];
-  auto system = performance_json(ev.system.unsized);
-  system["sized_total_return"] = ev.system.sized_total_return;
-  return {{"system", std::string(S::name)},
-          {"data", file},
-          {"judged",
-           {{"first", mtf::intake::format_iso8601(ev.first_judged)},
-            {"last", mtf::intake::format_iso8601(ev.last_judged)},
-            {"execution_bars", ev.bars_judged},
-            {"in_sample_bars_skipped", ev.in_sample_bars_skipped}}},
-          {"overlay_agreement",
-           {{"timeframe", std::string(S::overlay::name)},
-            {"signals", ev.overlay.signals},
-            {"agreed", ev.overlay.agreed},
-            {"opposed", ev.overlay.opposed},
-            {"unconfirmed", ev.overlay.unconfirmed},
-            {"agreed_share", ev.overlay.agreed_share()},
-            {"agreed_hit_rate", ev.overlay.agreed_hit_rate()},
-            {"disagreed_hit_rate", ev.overlay.disagreed_hit_rate()}}},
-          {"regime_stability",
-           {{"timeframe", std::string(S::regime::name)},
-            {"bars", ev.regime.bars},
-            {"changes", ev.regime.changes},
-            {"mean_duration_days", ev.regime.mean_duration_days},
-            {"changes_per_week", ev.regime.changes_per_week},
-            {"trend_changes_judged", ev.regime.trend_changes_judged},
-            {"mean_signed_return_after_change", ev.regime.mean_signed_return_after_change}}},
-          {"bias_accuracy",
-           {{"timeframe", std::string(S::bias::name)},
-            {"bars", ev.bias_bars},
-            {"calls", ev.bias.calls},
-            {"correct", ev.bias.correct},
-            {"accuracy", ev.bias.accuracy()},
-            {"flips", ev.bias.flips}}},
-          {"decision_rules", rules},
-          {"backtest",
-           {{"system", system},
-            {"execution_alone", performance_json(ev.execution_alone.unsized)},
-            {"buy_and_hold", performance_json(ev.buy_and_hold)}}}};
-}
-
-// Below this many eligible execution signals the agreed/disagreed hit rates say nothing.
-constexpr std::size_t min_signals_judged = 30;
-
-void print_evaluation(const mtf::system::system_evaluation& ev, const std::string& file) {
-  using S = system_policy;
-  const auto line = [](const char* name, const mtf::backtest::performance& p, double sized) {
-    std::printf("             %-16s %6zu %7.2f %6.1f%% %8.1f bp %7.2f%% %7.2f %6.1f%%", name,
-                p.trades, p.trades_per_day, 100 * p.win_rate, 1e4 * p.mean_trade_return,
-                100 * p.total_return, p.sharpe, 100 * p.max_drawdown);
-    if (std::isnan(sized))
-      std::printf("\n");
-    else
-      std::printf(" %8.2f%%\n", 100 * sized);
-  };
-  std::printf("%s (system policy %s) on %s\n", binary_name, std::string(S::name).c_str(),
-              file.c_str());
-  std::printf("judged       %s .. %s  %zu %s bars (%zu earlier bars skipped: seen in training)\n",
-              mtf::intake::format_iso8601(ev.first_judged).c_str(),
-              mtf::intake::format_iso8601(ev.last_judged).c_str(), ev.bars_judged,
-              std::string(S::execution::name).c_str(), ev.in_sample_bars_skipped);
-  std::printf(
-      "overlay      %s agrees with %zu of %zu eligible %s signals (%.1f%%); hit rate agreed "
-      "%.1f%%, disagreed %.1f%% (%zu opposed, %zu neutral)%s\n",
-      std::string(S::overlay::name).c_str(), ev.overlay.agreed, ev.overlay.signals,
-      std::string(S::execution::name).c_str(), 100 * ev.overlay.agreed_share(),
-      100 * ev.overlay.agreed_hit_rate(), 100 * ev.overlay.disagreed_hit_rate(), ev.overlay.opposed,
-      ev.overlay.unconfirmed,
-      ev.overlay.signals < min_signals_judged ? "  (too few signals to judge the overlay)"
-      : ev.overlay.agreed_hit_rate() > ev.overlay.disagreed_hit_rate()
-          ? "  -> agreed signals win more"
-          : "  -> the overlay does not earn its place here");
-  std::printf(
-      "regime       %s: %zu bars, %zu changes, mean regime %.2f days, %.2f changes/week, mean "
-      "signed return after a change into a trend %.2f%% (%zu judged)\n",
-      std::string(S::regime::name).c_str(), ev.regime.bars, ev.regime.changes,
-      ev.regime.mean_duration_days, ev.regime.changes_per_week,
-      100 * ev.regime.mean_signed_return_after_change, ev.regime.trend_changes_judged);
-  std::printf("bias         %s: %zu directional calls judged, accuracy %.1f%%, %zu up/down flips\n",
-              std::string(S::bias::name).c_str(), ev.bias.calls, 100 * ev.bias.accuracy(),
-              ev.bias.flips);
-  std::printf("decisions   ");
-  for (std::size_t r = 0; r < ev.rule_counts.size(); ++r)
-    if (ev.rule_counts[r] > 0)
-      std::printf(" %s %zu",
-                  std::string(enum_name(static_cast<mtf::system::decision_rule>(r))).c_str(),
-                  ev.rule_counts[r]);
-  std::printf(
-      "\nbacktest                   trades    /day     win       mean    total  Sharpe  max DD     "
-      "sized\n");
-  line("system", ev.system.unsized, ev.system.sized_total_return);
-  line((std::string(S::execution::name) + " alone").c_str(), ev.execution_alone.unsized,
-       std::nan(""));
-  line("buy & hold", ev.buy_and_hold, std::nan(""));
-}
-
 int run_evaluate(const predict_options& o) {
   using S = system_policy;
   const auto models = mtf::system::load_system_models<S>(o.models);
   const auto cal = o.calendar.value_or(models.execution.calendar);
   const auto input = mtf::pipeline::load_recent<typename S::execution>(o.data, cal);
   const auto ev = mtf::system::evaluate_system<S>(models, input.bars, cal);
+  if (o.html) {
+    std::ostringstream page;
+    mtf::system::write_system_html<S>(page, ev, o.data.string());
+    mtf::artifact::write_file_atomic(*o.html, page.str());  // never a partial page
+  }
   if (o.json)
-    std::cout << evaluation_json(ev, o.data.string()).dump(2) << '\n';
+    std::cout << mtf::system::evaluation_json<S>(ev, o.data.string()).dump(2) << '\n';
   else
-    print_evaluation(ev, o.data.string());
+    mtf::system::write_evaluation_terminal<S>(std::cout, ev, o.data.string(), binary_name);
+  return 0;
+}
+
+struct walkforward_options {
+  std::filesystem::path studies;
+  std::filesystem::path data;
+  std::vector<std::string> study_ids;  ///< TF=ID
+  std::optional<mtf::intake::calendar> calendar;
+  bool force_promote = false;
+  bool json = false;
+  std::optional<std::filesystem::path> html;
+};
+
+int run_walkforward(const walkforward_options& o) {
+  using S = system_policy;
+  std::map<std::string, std::string> ids;
+  for (const auto& item : o.study_ids) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw mtf::usage_error("--study " + item + ": expected TF=ID, e.g. --study 1h=wf-0123abcd");
+    ids[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  const auto mode = o.force_promote ? mtf::system::history_models::force_promoted
+                                    : mtf::system::history_models::deployed;
+  const auto history = mtf::system::load_system_history<S>(o.studies, ids, mode);
+  const auto cal = o.calendar.value_or(mtf::intake::calendar::crypto);
+  const auto input = mtf::pipeline::load_recent<typename S::execution>(o.data, cal);
+  const auto wf = mtf::system::walkforward_system<S>(history, input.bars, cal);
+  if (o.force_promote)
+    std::fprintf(stderr,
+                 "*** NOTE: --force-promote: every window's fresh model is used whatever its gates "
+                 "said; this is not what production would have deployed ***\n");
+  if (o.html) {
+    std::ostringstream page;
+    mtf::system::write_system_html<S>(page, wf.evaluation, o.data.string(), &wf);
+    mtf::artifact::write_file_atomic(*o.html, page.str());  // never a partial page
+  }
+  if (o.json)
+    std::cout << mtf::system::walkforward_json<S>(wf, o.data.string()).dump(2) << '\n';
+  else
+    mtf::system::write_walkforward_terminal<S>(std::cout, wf, o.data.string(), binary_name);
   return 0;
 }
 
@@ -307,6 +248,34 @@ int main(int argc, char** argv) {
                    "trading calendar of the data (default: the execution model's)")
       ->transform(CLI::CheckedTransformer(calendars));
   evaluate_cmd->add_flag("--json", evaluate.json, "print the evaluation as JSON");
+  evaluate_cmd->add_option("--html", evaluate.html, "also write the evaluation as an HTML page");
+
+  walkforward_options walkforward;
+  auto* walkforward_cmd = app.add_subcommand(
+      "walkforward",
+      "the system over each timeframe's walk-forward history (the model in force at every bar), "
+      "judged like evaluate over the span all four histories cover");
+  walkforward_cmd
+      ->add_option("--studies", walkforward.studies,
+                   "the --out directory of the four `retrain_<tf> walkforward` studies "
+                   "(<dir>/<tf>/walkforward/<id>/walkforward.json)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  walkforward_cmd
+      ->add_option("--data", walkforward.data, "OHLCV CSV of the execution timeframe (or finer)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  walkforward_cmd->add_option("--study", walkforward.study_ids,
+                              "TF=ID: the study of timeframe TF to use where several exist");
+  walkforward_cmd
+      ->add_option("--calendar", walkforward.calendar,
+                   "trading calendar of the data (default crypto)")
+      ->transform(CLI::CheckedTransformer(calendars));
+  walkforward_cmd->add_flag(
+      "--force-promote", walkforward.force_promote,
+      "use every window's fresh model whatever its gates said (default: the deployed ones)");
+  walkforward_cmd->add_flag("--json", walkforward.json, "print the result as JSON");
+  walkforward_cmd->add_option("--html", walkforward.html, "also write the result as an HTML page");
 
   auto* policy_cmd = app.add_subcommand("policy", "print the compiled-in system policy as JSON");
 
@@ -326,6 +295,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*evaluate_cmd) return run_evaluate(evaluate);
+    if (*walkforward_cmd) return run_walkforward(walkforward);
     return run_predict(predict);
   } catch (const mtf::programming_error& e) {
     std::cerr << binary_name

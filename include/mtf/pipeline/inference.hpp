@@ -105,8 +105,29 @@ inline intake::calendar model_calendar(const nlohmann::json& metadata) {
   return *parsed;
 }
 
-/// Loads LATEST of `<models>/<tf>` and refuses (artifact_error, exit 4) a model that fails
-/// check_model_identity or whose training period is unknown. Warns on stderr when the model was
+/// Loads the model of run directory `run_dir` (models/, calibrator.json, metadata.json,
+/// feature_schema.json) for policy P. `record` is the identity record naming timeframe, policy
+/// fingerprint and schema hash (LATEST.json's record for a promoted run; a walk-forward window's
+/// metadata.json, which holds the same fields); refuses (artifact_error, exit 4) a model that
+/// fails check_model_identity or whose training period is unknown.
+template <TimeframePolicy P>
+loaded_model<P> load_run_model(const std::filesystem::path& run_dir, const nlohmann::json& record) {
+  const nlohmann::json metadata = read_artifact_json(run_dir / artifact_files::metadata);
+  const nlohmann::json schema = read_artifact_json(run_dir / artifact_files::schema);
+  check_model_identity<P>(record, metadata, schema, run_dir.string());
+  const std::int64_t trained_through = training_data_end(metadata);
+  const intake::calendar calendar = model_calendar(metadata);
+  return loaded_model<P>{
+      record,
+      run_dir,
+      policy_stack<P>::load(run_dir / artifact_files::models_dir),
+      calibration::calibrator::from_json(read_artifact_json(run_dir / artifact_files::calibrator)),
+      metadata,
+      trained_through,
+      calendar};
+}
+
+/// Loads LATEST of `<models>/<tf>` with load_run_model. Warns on stderr when the model was
 /// forced.
 template <TimeframePolicy P>
 loaded_model<P> load_promoted(const std::filesystem::path& models) {
@@ -114,24 +135,12 @@ loaded_model<P> load_promoted(const std::filesystem::path& models) {
   if (!latest)
     throw artifact_error("no promoted " + std::string(P::name) + " model in " +
                          (models / std::string(P::name)).string() + " (no LATEST.json)");
-  const auto run_dir = *artifact::latest_run_path(models, P::name);
-  const nlohmann::json metadata = read_artifact_json(run_dir / artifact_files::metadata);
-  const nlohmann::json schema = read_artifact_json(run_dir / artifact_files::schema);
-  check_model_identity<P>(*latest, metadata, schema, run_dir.string());
-  const std::int64_t trained_through = training_data_end(metadata);
-  const intake::calendar calendar = model_calendar(metadata);
+  auto model = load_run_model<P>(*artifact::latest_run_path(models, P::name), *latest);
   if (latest->value("forced", false))
     std::fprintf(stderr,
                  "*** WARNING: the promoted %s model %s was FORCE-PROMOTED past failed gates ***\n",
                  std::string(P::name).c_str(), latest->value("run_id", std::string("?")).c_str());
-  return loaded_model<P>{
-      *latest,
-      run_dir,
-      policy_stack<P>::load(run_dir / artifact_files::models_dir),
-      calibration::calibrator::from_json(read_artifact_json(run_dir / artifact_files::calibrator)),
-      metadata,
-      trained_through,
-      calendar};
+  return model;
 }
 
 /// Calibrated probabilities (rows x 3) of feature rows [begin, end of `x_all`) and their
@@ -142,11 +151,14 @@ struct scored_rows {
   validation::signals sig;
 };
 
-/// Scores rows [begin, rows of x_all) of a feature matrix with `model` (see scored_rows).
+/// Scores rows [begin, end) of a feature matrix with `model` (see scored_rows); `end` defaults to
+/// (and is clamped at) the matrix's rows.
 template <TimeframePolicy P>
-scored_rows score_rows(const loaded_model<P>& model, const matrix& x_all, std::size_t begin) {
+scored_rows score_rows(const loaded_model<P>& model, const matrix& x_all, std::size_t begin,
+                       std::size_t end = static_cast<std::size_t>(-1)) {
   // The rows [begin, end) copied out (dataset.hpp's row_range is on the training side).
-  const std::size_t rows = x_all.shape()[0] > begin ? x_all.shape()[0] - begin : 0;
+  end = std::min(end, x_all.shape()[0]);
+  const std::size_t rows = end > begin ? end - begin : 0;
   const std::size_t columns = x_all.shape()[1];
   matrix x = matrix::from_shape({rows, columns});
   if (rows > 0) std::copy_n(&x_all(begin, 0), rows * columns, x.data());

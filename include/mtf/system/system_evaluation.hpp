@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #pragma GCC diagnostic pop
 #include "mtf/labels/label_classes.hpp"
 #include "mtf/system/combined_decision.hpp"
+#include "mtf/validation/block_bootstrap.hpp"
 
 namespace mtf::system {
 
@@ -55,29 +57,97 @@ struct overlay_agreement {
   }
 };
 
-/// Measures overlay_agreement over execution bars `bars` with closes `closes` (same length) and
-/// the execution horizon in bars.
-inline overlay_agreement measure_overlay_agreement(std::span<const system_views> bars,
+/// One execution signal judged for overlay agreement, in time order: the overlay's call and
+/// whether the signal won.
+struct overlay_signal {
+  int overlay_direction = class_neutral;
+  bool agreed = false;
+  bool win = false;
+};
+
+/// The signals of execution bars `bars` with closes `closes` (same length) and the execution
+/// horizon in bars, as overlay_agreement defines them.
+inline std::vector<overlay_signal> overlay_signals(std::span<const system_views> bars,
                                                    std::span<const double> closes, int horizon) {
   if (bars.size() != closes.size() || horizon < 1)
-    throw programming_error("measure_overlay_agreement", "closes",
+    throw programming_error("overlay_signals", "closes",
                             "one close per bar and a horizon of at least 1 bar are needed");
-  overlay_agreement a;
+  std::vector<overlay_signal> out;
   for (std::size_t t = 0; t + static_cast<std::size_t>(horizon) < bars.size(); ++t) {
     const auto& e = bars[t].execution;
     const auto& o = bars[t].overlay;
     if (!e.available || !e.eligible || e.direction == class_neutral || !o.available) continue;
+    out.push_back({o.direction, o.direction == e.direction,
+                   evaluation_detail::outcome(closes, t, horizon, e.direction) > 0});
+  }
+  return out;
+}
+
+/// Counts overlay_agreement from judged signals.
+inline overlay_agreement count_overlay_agreement(std::span<const overlay_signal> signals) {
+  overlay_agreement a;
+  for (const auto& s : signals) {
     ++a.signals;
-    const bool win = evaluation_detail::outcome(closes, t, horizon, e.direction) > 0;
-    if (o.direction == e.direction) {
+    if (s.agreed) {
       ++a.agreed;
-      a.agreed_wins += win;
+      a.agreed_wins += s.win;
     } else {
-      (o.direction == class_neutral ? a.unconfirmed : a.opposed) += 1;
-      a.disagreed_wins += win;
+      (s.overlay_direction == class_neutral ? a.unconfirmed : a.opposed) += 1;
+      a.disagreed_wins += s.win;
     }
   }
   return a;
+}
+
+/// Measures overlay_agreement over execution bars `bars` with closes `closes` (same length) and
+/// the execution horizon in bars.
+inline overlay_agreement measure_overlay_agreement(std::span<const system_views> bars,
+                                                   std::span<const double> closes, int horizon) {
+  return count_overlay_agreement(overlay_signals(bars, closes, horizon));
+}
+
+/// The hit-rate difference of agreed and disagreed signals with its interval and verdict.
+struct overlay_difference {
+  validation::bootstrap_interval difference;
+  /// "agreed signals win more", "disagreed signals win more" (the interval excludes 0) or
+  /// "no significant difference".
+  std::string verdict;
+};
+
+/// Whether agreed signals win more than disagreed ones beyond chance: the difference of the hit
+/// rates (agreed - disagreed) with a moving-block bootstrap interval over the time-ordered
+/// signals. Blocks hold at least `horizon` signals, because consecutive signals' outcome windows
+/// overlap (their wins are dependent); a resample without agreed or without disagreed signals
+/// counts as a difference of 0. Fewer than `min_signals` signals (or none of either kind): no
+/// interval (nullopt), too few to judge.
+inline std::optional<overlay_difference> overlay_hit_rate_difference(
+    std::span<const overlay_signal> signals, int horizon, std::size_t min_signals = 30,
+    std::uint64_t seed = 42, int resamples = 1000) {
+  const auto a = count_overlay_agreement(signals);
+  if (a.signals < min_signals || a.agreed == 0 || a.agreed == a.signals) return std::nullopt;
+  // The series is the signals' indices, so each resample is a block-resampled signal sequence.
+  std::vector<double> index(signals.size());
+  for (std::size_t i = 0; i < index.size(); ++i)
+    index[i] = static_cast<double>(i);
+  const auto statistic = [&](std::span<const double> picks) {
+    std::size_t agreed = 0, agreed_wins = 0, other = 0, other_wins = 0;
+    for (const double v : picks) {
+      const auto& s = signals[static_cast<std::size_t>(v)];
+      (s.agreed ? agreed : other) += 1;
+      (s.agreed ? agreed_wins : other_wins) += s.win;
+    }
+    if (agreed == 0 || other == 0) return 0.0;
+    return evaluation_detail::ratio(agreed_wins, agreed) -
+           evaluation_detail::ratio(other_wins, other);
+  };
+  overlay_difference out;
+  out.difference = validation::moving_block_bootstrap(
+      index, validation::default_block_length(index.size(), static_cast<std::size_t>(horizon)),
+      resamples, seed, statistic);
+  out.verdict = out.difference.lower > 0   ? "agreed signals win more"
+                : out.difference.upper < 0 ? "disagreed signals win more"
+                                           : "no significant difference";
+  return out;
 }
 
 /// Stability of a regime view series (one view per regime bar): the number of changes of the
