@@ -120,3 +120,16 @@ TEST_CASE("evaluate refuses a file with too few bars outside every model's train
           std::string::npos);
   }
 }
+
+TEST_CASE("sized returns compound each trade's sized return; the drawdown follows the sized curve",
+          "[system][evaluate]") {
+  mtf::backtest::backtest_result r;
+  // Three trades entering at bars 0, 2, 4: +10%, -20%, +5%.
+  r.trades = {{0, 1, 1, 0, 0, 0.10}, {2, 3, 1, 0, 0, -0.20}, {4, 5, 1, 0, 0, 0.05}};
+  const std::vector<double> size{1.0, 0.0, 0.5, 0.0, 0.25};
+  const auto s = mtf::system::evaluate_detail::sized(r, size);
+  // 1.1 * (1 - 0.5 * 0.2) * (1 + 0.25 * 0.05) = 1.1 * 0.9 * 1.0125
+  CHECK(s.sized_total_return == Approx(1.1 * 0.9 * 1.0125 - 1).epsilon(1e-12));
+  // Peak 1.1 after the first trade, trough 0.99 after the second: a 10% drawdown.
+  CHECK(s.sized_max_drawdown == Approx(0.1).epsilon(1e-12));
+}

@@ -105,3 +105,65 @@ TEST_CASE("mismatched lengths are a caller's bug", "[system][evaluation]") {
   CHECK_THROWS_AS(measure_bias_accuracy(views, closes, 1), mtf::programming_error);
   CHECK_THROWS_AS(measure_regime_stability(views, closes, 3600, 1), mtf::programming_error);
 }
+
+TEST_CASE("every directional call counts when the trade gate is ignored", "[system][evaluation]") {
+  const std::vector<double> closes{100, 101, 102, 101};
+  const std::vector<system_views> bars{
+      bar(call(class_up, false), call(class_up)),    // t0 not eligible, agreed win
+      bar(call(class_down, false), call(class_up)),  // t1 not eligible, opposed loss
+      bar(call(class_neutral), call(class_up)),      // t2 neutral call: never a signal
+      bar(call(class_up), call(class_up)),           // t3 last bar
+  };
+  CHECK(overlay_signals(bars, closes, 1).empty());
+  const auto calls = overlay_signals(bars, closes, 1, false);
+  REQUIRE(calls.size() == 2);
+  CHECK((calls[0].agreed && calls[0].win));
+  CHECK((!calls[1].agreed && !calls[1].win && calls[1].overlay_direction == class_up));
+}
+
+TEST_CASE("the hit-rate difference: hand-computed estimate, a clear edge, no edge, too few",
+          "[system][evaluation]") {
+  // 40 agreed signals winning 30 (0.75), 60 disagreed winning 30 (0.5), interleaved so every
+  // block holds both kinds: the estimate is 0.25 and the interval excludes 0.
+  std::vector<overlay_signal> edge;
+  for (int i = 0; i < 20; ++i) {
+    // a pattern of 5: agreed win, disagreed win, agreed (win unless i % 2), disagreed loss,
+    // disagreed (win if i % 2)
+    edge.push_back({class_up, true, true});
+    edge.push_back({class_down, false, true});
+    edge.push_back({class_up, true, i % 2 == 0});
+    edge.push_back({class_neutral, false, false});
+    edge.push_back({class_down, false, i % 2 == 1});
+  }
+  // agreed: 20 + 10 wins of 40; disagreed: 20 + 0 + 10 wins of 60.
+  const auto a = count_overlay_agreement(edge);
+  CHECK(a.agreed == 40);
+  CHECK(a.agreed_wins == 30);
+  CHECK(a.disagreed_wins == 30);
+  CHECK(a.unconfirmed == 20);
+  CHECK(a.opposed == 40);
+  const auto d = overlay_hit_rate_difference(edge, 1);
+  REQUIRE(d);
+  CHECK(d->difference.estimate == Approx(0.25).epsilon(1e-12));
+  CHECK(d->difference.lower > 0);
+  CHECK(d->verdict == "agreed signals win more");
+  // The same signals with agreement unrelated to winning: agreed and disagreed both win half.
+  std::vector<overlay_signal> none;
+  for (int i = 0; i < 200; ++i)
+    none.push_back({class_up, i % 4 < 2, i % 2 == 0});
+  const auto n = overlay_hit_rate_difference(none, 1);
+  REQUIRE(n);
+  CHECK(n->difference.estimate == Approx(0.0).margin(1e-12));
+  CHECK(n->difference.lower < 0);
+  CHECK(n->difference.upper > 0);
+  CHECK(n->verdict == "no significant difference");
+  // The mirror image of the edge: disagreed signals win more.
+  auto mirrored = edge;
+  for (auto& s : mirrored)
+    s.win = !s.win;
+  CHECK(overlay_hit_rate_difference(mirrored, 1)->verdict == "disagreed signals win more");
+  // Too few signals, or only one kind: nothing to judge.
+  CHECK_FALSE(overlay_hit_rate_difference(std::span(edge).first(29), 1));
+  std::vector<overlay_signal> only_agreed(50, overlay_signal{class_up, true, true});
+  CHECK_FALSE(overlay_hit_rate_difference(only_agreed, 1));
+}

@@ -461,6 +461,9 @@ TEST_CASE("walk-forward on a planted hourly trend: the overlay earns its place, 
                      << ev.overlay_significance->difference.block);
   CHECK(ev.overlay_significance->verdict == "agreed signals win more");
   CHECK(overlay_verdict(ev) == "the overlay earns its place");
+  // Every directional 5m call, eligible or not, tells the same.
+  CHECK(ev.overlay_calls.signals >= ev.overlay.signals);
+  CHECK(ev.overlay_calls.agreed_hit_rate() > ev.overlay_calls.disagreed_hit_rate() + 0.03);
   REQUIRE(ev.system.unsized.trades > 50);
   CHECK(ev.system.unsized.mean_trade_return > ev.execution_alone.unsized.mean_trade_return);
   CHECK(ev.system.unsized.total_return > ev.execution_alone.unsized.total_return);

@@ -36,6 +36,10 @@ struct system_evaluation {
   overlay_agreement overlay;
   /// Bootstrap interval of the agreed - disagreed hit rate (none: too few signals to judge).
   std::optional<overlay_difference> overlay_significance;
+  /// The same over every directional execution call, trade gate ignored: evidence on the
+  /// overlay's information even where the execution gate lets no signal through.
+  overlay_agreement overlay_calls;
+  std::optional<overlay_difference> overlay_calls_significance;
   regime_stability regime;
   bias_accuracy bias;
   std::size_t regime_bars = 0, bias_bars = 0;  ///< coarser bars judged
@@ -108,6 +112,9 @@ system_evaluation judge_system(const system_output& out, const bar_series& execu
   const auto signals = overlay_signals(views, closes, E::horizon);
   ev.overlay = count_overlay_agreement(signals);
   ev.overlay_significance = overlay_hit_rate_difference(signals, E::horizon);
+  const auto calls = overlay_signals(views, closes, E::horizon, false);
+  ev.overlay_calls = count_overlay_agreement(calls);
+  ev.overlay_calls_significance = overlay_hit_rate_difference(calls, E::horizon);
 
   // Coarser bars opening within the judged execution bars' span.
   const auto role_window = [&](const role_series& r, auto policy, auto&& measure) {

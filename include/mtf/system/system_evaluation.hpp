@@ -66,9 +66,12 @@ struct overlay_signal {
 };
 
 /// The signals of execution bars `bars` with closes `closes` (same length) and the execution
-/// horizon in bars, as overlay_agreement defines them.
+/// horizon in bars, as overlay_agreement defines them. With `trade_gate` false every directional
+/// execution call counts, eligible or not: the overlay's information where the execution trade
+/// gate lets nothing through.
 inline std::vector<overlay_signal> overlay_signals(std::span<const system_views> bars,
-                                                   std::span<const double> closes, int horizon) {
+                                                   std::span<const double> closes, int horizon,
+                                                   bool trade_gate = true) {
   if (bars.size() != closes.size() || horizon < 1)
     throw programming_error("overlay_signals", "closes",
                             "one close per bar and a horizon of at least 1 bar are needed");
@@ -76,7 +79,8 @@ inline std::vector<overlay_signal> overlay_signals(std::span<const system_views>
   for (std::size_t t = 0; t + static_cast<std::size_t>(horizon) < bars.size(); ++t) {
     const auto& e = bars[t].execution;
     const auto& o = bars[t].overlay;
-    if (!e.available || !e.eligible || e.direction == class_neutral || !o.available) continue;
+    if (!e.available || (trade_gate && !e.eligible) || e.direction == class_neutral || !o.available)
+      continue;
     out.push_back({o.direction, o.direction == e.direction,
                    evaluation_detail::outcome(closes, t, horizon, e.direction) > 0});
   }

@@ -20,15 +20,21 @@ namespace mtf::system {
 /// Below this many eligible execution signals the agreed/disagreed hit rates say nothing.
 inline constexpr std::size_t min_signals_judged = 30;
 
-/// What the overlay numbers say, in one phrase: the bootstrap verdict when there are enough
-/// signals, else that there are too few.
-inline std::string overlay_verdict(const system_evaluation& ev) {
-  if (!ev.overlay_significance || ev.overlay.signals < min_signals_judged)
+/// What overlay numbers say, in one phrase: the bootstrap verdict when there are enough signals,
+/// else that there are too few.
+inline std::string overlay_verdict(const overlay_agreement& a,
+                                   const std::optional<overlay_difference>& significance) {
+  if (!significance || a.signals < min_signals_judged)
     return "too few signals to judge the overlay";
-  const auto& s = *ev.overlay_significance;
+  const auto& s = *significance;
   if (s.verdict == "agreed signals win more") return "the overlay earns its place";
   if (s.verdict == "disagreed signals win more") return "the overlay filters out the winners";
   return "the overlay does not earn its place here (no significant difference)";
+}
+
+/// overlay_verdict on the eligible execution signals (what the system trades).
+inline std::string overlay_verdict(const system_evaluation& ev) {
+  return overlay_verdict(ev.overlay, ev.overlay_significance);
 }
 
 /// The name of a history mode as the CLI and reports write it.
@@ -65,17 +71,17 @@ nlohmann::ordered_json evaluation_json(const system_evaluation& ev, const std::s
   auto system = performance_json(ev.system.unsized);
   system["sized_total_return"] = ev.system.sized_total_return;
   system["sized_max_drawdown"] = ev.system.sized_max_drawdown;
-  nlohmann::ordered_json significance = nullptr;
-  if (ev.overlay_significance) {
-    const auto& d = ev.overlay_significance->difference;
-    significance = {{"hit_rate_difference", d.estimate},
-                    {"lower", d.lower},
-                    {"upper", d.upper},
-                    {"level", d.level},
-                    {"block", d.block},
-                    {"resamples", d.resamples},
-                    {"verdict", ev.overlay_significance->verdict}};
-  }
+  const auto significance_json = [](const std::optional<overlay_difference>& s) {
+    if (!s) return nlohmann::ordered_json(nullptr);
+    const auto& d = s->difference;
+    return nlohmann::ordered_json{{"hit_rate_difference", d.estimate},
+                                  {"lower", d.lower},
+                                  {"upper", d.upper},
+                                  {"level", d.level},
+                                  {"block", d.block},
+                                  {"resamples", d.resamples},
+                                  {"verdict", s->verdict}};
+  };
   return {{"system", std::string(S::name)},
           {"data", file},
           {"judged",
@@ -92,8 +98,15 @@ nlohmann::ordered_json evaluation_json(const system_evaluation& ev, const std::s
             {"agreed_share", ev.overlay.agreed_share()},
             {"agreed_hit_rate", ev.overlay.agreed_hit_rate()},
             {"disagreed_hit_rate", ev.overlay.disagreed_hit_rate()},
-            {"significance", significance},
-            {"verdict", overlay_verdict(ev)}}},
+            {"significance", significance_json(ev.overlay_significance)},
+            {"verdict", overlay_verdict(ev)},
+            {"all_calls",
+             {{"calls", ev.overlay_calls.signals},
+              {"agreed", ev.overlay_calls.agreed},
+              {"agreed_hit_rate", ev.overlay_calls.agreed_hit_rate()},
+              {"disagreed_hit_rate", ev.overlay_calls.disagreed_hit_rate()},
+              {"significance", significance_json(ev.overlay_calls_significance)},
+              {"verdict", overlay_verdict(ev.overlay_calls, ev.overlay_calls_significance)}}}}},
           {"regime_stability",
            {{"timeframe", std::string(S::regime::name)},
             {"bars", ev.regime.bars},
@@ -168,6 +181,17 @@ void write_evaluation_terminal(std::ostream& out, const system_evaluation& ev,
   } else {
     out << "             -> " << overlay_verdict(ev) << "\n";
   }
+  out << format(
+      "             every directional %s call, trade gate ignored: %zu calls, %.1f%% "
+      "agreed; hit rate agreed %.1f%%, disagreed %.1f%%",
+      exec.c_str(), ev.overlay_calls.signals, 100 * ev.overlay_calls.agreed_share(),
+      100 * ev.overlay_calls.agreed_hit_rate(), 100 * ev.overlay_calls.disagreed_hit_rate());
+  if (ev.overlay_calls_significance) {
+    const auto& d = ev.overlay_calls_significance->difference;
+    out << format(", difference %+.1f [%+.1f, %+.1f]", 100 * d.estimate, 100 * d.lower,
+                  100 * d.upper);
+  }
+  out << "  -> " << overlay_verdict(ev.overlay_calls, ev.overlay_calls_significance) << "\n";
   out << format(
       "regime       %s: %zu bars, %zu changes, mean regime %.2f days, %.2f changes/week, "
       "mean signed return after a change into a trend %.2f%% (%zu judged)\n",
@@ -282,8 +306,8 @@ void write_system_html(std::ostream& out, const system_evaluation& ev, const std
   using reports::report_text::percent;
   const std::string exec(S::execution::name);
   std::ostringstream o;
-  const std::string title =
-      std::string("mtf system ") + std::string(S::name) + (wf ? " walk-forward" : " evaluation");
+  const std::string title = std::string(wf ? "mtf_system walk-forward" : "mtf_system evaluate") +
+                            " (system policy " + std::string(S::name) + ")";
   o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
     << html_escape(title) << "</title>\n<style>" << style << "</style>\n</head>\n<body>\n<main>\n";
@@ -294,16 +318,21 @@ void write_system_html(std::ostream& out, const system_evaluation& ev, const std
   if (ev.in_sample_bars_skipped > 0)
     o << " (" << ev.in_sample_bars_skipped << " earlier bars skipped: seen in training)";
   o << "</div>\n";
-  const bool beats = ev.system.unsized.trades > 0 &&
-                     ev.system.unsized.total_return > ev.execution_alone.unsized.total_return;
+  const bool traded = ev.system.unsized.trades > 0;
+  const bool beats =
+      traded && ev.system.unsized.total_return > ev.execution_alone.unsized.total_return;
   o << "<div class=\"verdict " << (beats ? "promoted" : "rejected") << "\">"
-    << (beats ? "The system earned more than " + html_escape(exec) + " alone"
-              : "The system did not earn more than " + html_escape(exec) + " alone")
+    << (!traded ? std::string("The system made no trade")
+        : beats ? "The system earned more than " + html_escape(exec) + " alone"
+                : "The system did not earn more than " + html_escape(exec) + " alone")
     << "<small>system " << ev.system.unsized.trades << " trades, total "
     << percent(ev.system.unsized.total_return) << ", Sharpe " << fixed(ev.system.unsized.sharpe, 2)
     << "; " << html_escape(exec) << " alone " << ev.execution_alone.unsized.trades
     << " trades, total " << percent(ev.execution_alone.unsized.total_return) << "; buy &amp; hold "
-    << percent(ev.buy_and_hold.total_return) << "</small></div>\n";
+    << percent(ev.buy_and_hold.total_return);
+  if (!traded && ev.overlay_calls.signals > 0 && ev.overlay.signals == 0)
+    o << ". No " << html_escape(exec) << " call passed its trade gate";
+  o << "</small></div>\n";
   if (wf) {
     o << "<section>\n<h2>Walk-forward histories (" << html_escape(history_mode_name(wf->mode))
       << " models)</h2>\n<p class=\"note\">"
@@ -362,7 +391,16 @@ void write_system_html(std::ostream& out, const system_evaluation& ev, const std
               true)
       << "</tr>\n";
   }
-  o << "</tbody>\n</table>\n<p class=\"note\">" << html_escape(overlay_verdict(ev))
+  o << "<tr>" << cell("every directional call (gate ignored)")
+    << cell(std::to_string(ev.overlay_calls.signals), true) << "</tr>\n<tr>"
+    << cell("all calls: hit rate agreed / disagreed")
+    << cell(percent(ev.overlay_calls.agreed_hit_rate()) + " / " +
+                percent(ev.overlay_calls.disagreed_hit_rate()),
+            true)
+    << "</tr>\n";
+  o << "</tbody>\n</table>\n<p class=\"note\">Signals: " << html_escape(overlay_verdict(ev))
+    << ". Every call: "
+    << html_escape(overlay_verdict(ev.overlay_calls, ev.overlay_calls_significance))
     << ".</p>\n</section>\n";
   o << "<section>\n<h2>Regime (" << html_escape(S::regime::name) << ") and bias ("
     << html_escape(S::bias::name) << ")</h2>\n<table class=\"kv\">\n<tbody>\n"
