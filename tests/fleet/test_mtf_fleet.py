@@ -393,6 +393,10 @@ class TrainFleetTest(FleetCase):
         shutil.rmtree(self.slurm / "bin")  # any Slurm call would now fail
         units = self.status(fleet)
         self.assertEqual({u["state"] for u in units.values()}, {"not submitted"})
+        # `wait` on it fails instead of reporting a finished fleet.
+        code, out, err = self.run_tool("wait", str(fleet), "--timeout", "5")
+        self.assertEqual(code, 4, out + err)
+        self.assertIn("never submitted: aaa:12h:train", out)
 
 
 WALKFORWARD_FLEET = """\
