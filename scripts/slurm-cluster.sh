@@ -71,6 +71,10 @@ own_pid() {
 
 write_conf() {
   local dir=$1 host=$2 ctld_port=$3 slurmd_port=$4 cpus=$5
+  # The node's memory in MB (90% of MemTotal, as slurmd would see it), so that fleets with a
+  # `mem` resource can be scheduled; without RealMemory any --mem is "not available".
+  local memory
+  memory=$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 * 0.9 }' /proc/meminfo)
   # Slurm 22.05 starts queued batch jobs in passes every batch_sched_delay seconds (default 3):
   # measured here, a 2-CPU node ran 20 empty array tasks in 29.6 s by default and 12.2 s with 0
   # (then the 1 s tick of slurmctld's background loop is the cadence).
@@ -107,7 +111,7 @@ SlurmctldPidFile=$dir/slurmctld.pid
 SlurmdPidFile=$dir/slurmd.pid
 SlurmctldLogFile=$dir/slurmctld.log
 SlurmdLogFile=$dir/slurmd.log
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 }
