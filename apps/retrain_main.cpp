@@ -10,7 +10,6 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -18,8 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "app_support.hpp"
 #include "mtf/core/errors.hpp"
-#include "mtf/core/printable.hpp"
 #include "mtf/intake/timestamp.hpp"
 #include "mtf/pipeline/commands.hpp"
 #include "mtf/pipeline/walkforward.hpp"
@@ -87,20 +86,10 @@ void add_common(CLI::App& cmd, mtf::pipeline::common_options& o, bool data_requi
       ->transform(CLI::CheckedTransformer(calendars));
 }
 
-// xgboost's OpenMP workers spin-wait by default (OMP_WAIT_POLICY=ACTIVE). With the cores shared
-// with anything else that is ruinous: retrain_24h measured 20-55 s instead of 1.7 s under load.
-// libgomp reads the variable when it is loaded, before main, so the binary sets it and re-executes
-// itself once; an explicit OMP_WAIT_POLICY from the operator is respected.
-void prefer_passive_openmp(char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
-  if (::setenv("OMP_WAIT_POLICY", "PASSIVE", 1) != 0) return;
-  ::execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  prefer_passive_openmp(argv);
+  mtf::apps::prefer_passive_openmp(argv);
   // `train` is the default subcommand: `retrain_5m --data x.csv` means `retrain_5m train ...`.
   std::vector<std::string> args(argv + 1, argv + argc);
   static const std::vector<std::string> subcommands = {
@@ -207,7 +196,7 @@ int main(int argc, char** argv) {
     o->colour = tty_out;
     o->progress = tty_err;
   }
-  try {
+  return mtf::apps::run_reporting_errors(binary_name, [&] {
     if (*policy_cmd) return print_policy(policy_json, policy_tsv);
     if (*features_cmd) return mtf::pipeline::run_features<policy>(features);
     if (*predict_cmd) return mtf::pipeline::run_predict<policy>(predict);
@@ -215,16 +204,5 @@ int main(int argc, char** argv) {
     if (*drift_cmd) return mtf::pipeline::run_drift<policy>(drift);
     if (*walkforward_cmd) return mtf::pipeline::run_walkforward<policy>(walkforward);
     return mtf::pipeline::run_train<policy>(train);
-  } catch (const mtf::programming_error& e) {
-    std::cerr << binary_name
-              << ": internal error (a bug in mtf, please report it): " << mtf::printable(e.what())
-              << "\n";
-    return static_cast<int>(e.code());
-  } catch (const mtf::error& e) {
-    std::cerr << binary_name << ": error: " << mtf::printable(e.what()) << "\n";
-    return static_cast<int>(e.code());
-  } catch (const std::exception& e) {
-    std::cerr << binary_name << ": internal error: " << mtf::printable(e.what()) << "\n";
-    return static_cast<int>(mtf::exit_code::artifact);
-  }
+  });
 }

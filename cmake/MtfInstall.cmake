@@ -14,7 +14,7 @@ install(FILES "${CMAKE_CURRENT_BINARY_DIR}/mtfConfig.cmake"
               cmake/MtfDependencies.cmake cmake/FindXGBoost.cmake
               cmake/MtfRetrainBinary.cmake cmake/MtfSystemBinary.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mtf)
-install(FILES apps/retrain_main.cpp apps/system_main.cpp DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/apps)
+install(FILES apps/retrain_main.cpp apps/system_main.cpp apps/app_support.hpp DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/apps)
 if(MTF_BUILD_APPS)
   get_property(bins GLOBAL PROPERTY MTF_RETRAIN_BINARIES)
   get_property(system_bins GLOBAL PROPERTY MTF_SYSTEM_BINARIES)
