@@ -5,8 +5,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
+#include <sstream>
 
 #include "mtf/system/system_evaluate.hpp"
+#include "mtf/system/system_report.hpp"
 #include "system_test_support.hpp"
 
 using namespace mtf::system;
@@ -88,6 +90,27 @@ TEST_CASE("a planted hourly trend: agreed signals win more, the filtered system 
   CHECK(ev.system.unsized.mean_trade_return > ev.execution_alone.unsized.mean_trade_return);
   CHECK(ev.system.unsized.win_rate > ev.execution_alone.unsized.win_rate);
   CHECK(ev.system.unsized.total_return > ev.execution_alone.unsized.total_return);
+
+  // The report: the same figures in JSON, a self-contained page without a walk-forward table.
+  const auto json = evaluation_json<overlay_system>(ev, "planted.csv");
+  CHECK(json.at("overlay_agreement").at("signals") == ev.overlay.signals);
+  CHECK(json.at("overlay_agreement").at("all_calls").at("calls") == ev.overlay_calls.signals);
+  CHECK(json.at("backtest").at("system").at("trades") == ev.system.unsized.trades);
+  CHECK(json.at("judged").at("in_sample_bars_skipped") == ev.in_sample_bars_skipped);
+  std::ostringstream page;
+  write_system_html<overlay_system>(page, ev, "planted.csv");
+  const std::string html = page.str();
+  CHECK(html.find("<title>mtf_system evaluate (system policy system)</title>") !=
+        std::string::npos);
+  CHECK(html.find("Walk-forward histories") == std::string::npos);
+  CHECK(html.find("earlier bars skipped: seen in training") != std::string::npos);
+  CHECK(html.find("<polyline") != std::string::npos);
+  CHECK(html.find("src=") == std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  std::ostringstream terminal;
+  write_evaluation_terminal<overlay_system>(terminal, ev, "planted.csv", "mtf_system");
+  CHECK(terminal.str().find("earlier bars skipped: seen in training") != std::string::npos);
+  CHECK(terminal.str().find("every directional 5m call, trade gate ignored") != std::string::npos);
 }
 
 TEST_CASE("a random walk: the numbers reject the overlay", "[system][evaluate]") {
