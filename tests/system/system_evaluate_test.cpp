@@ -16,43 +16,6 @@ using namespace mtf::test_system;
 
 namespace {
 
-/// The linear models with the overlay as the only filter: the 12h regime never blocks (its
-/// thresholds cannot be reached) and the 24h bias sizes; a 1h call against a 5m signal with
-/// confidence 0.40 or more vetoes it.
-struct overlay_system : lin_system {
-  static constexpr mtf::system::regime_filter regime_rule{
-      .trend_confidence = 1.0, .ranging_blocks_all = {}, .trade_without_regime = true};
-  static constexpr mtf::system::overlay_filter overlay_rule{
-      .disagree_confidence = 0.40, .require_agreement = false, .trade_without_overlay = false};
-};
-static_assert(mtf::SystemPolicy<overlay_system>);
-
-constexpr std::int64_t jan_1 = 1767225600;  // 2026-01-01T00:00:00Z
-
-/// 5m bars with a hidden hourly trend: a drift of `drift` per 5m bar whose sign persists for
-/// about 16 hours (switching with probability 1/192 per bar), under Gaussian noise of 0.2% per
-/// bar. `drift` 0 is a random walk.
-mtf::bar_series trending(std::size_t n, double drift, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> noise(0.0, 0.002);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  mtf::bar_series bars;
-  bars.symbol = "planted";
-  bars.source = "planted";
-  bars.bar_seconds = 300;
-  double price = 100.0;
-  double sign = 1.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (u(rng) < 1.0 / 192) sign = -sign;
-    const double open = price;
-    price *= std::exp(sign * drift + noise(rng));
-    bars.push_back(jan_1 + static_cast<std::int64_t>(i) * 300, open,
-                   std::max(open, price) * (1 + 0.0005 * u(rng)),
-                   std::min(open, price) * (1 - 0.0005 * u(rng)), price, 10 + 5 * u(rng));
-  }
-  return bars;
-}
-
 /// The 5m and 1h models trained on the first `train_days` of `bars` (the 1h one on its
 /// resampling), the 12h and 24h ones on random walks of their own.
 system_models<overlay_system> trained_on(const mtf::bar_series& bars, std::size_t train_days) {

@@ -246,33 +246,50 @@ inline void class_share_svg(std::ostream& o, const std::array<double, 3>& predic
   o << "</svg>\n";
 }
 
-/// Equity curves of the strategy, buy-and-hold and the random baseline against time (at most
-/// ~1,500 points per curve: a 100k-bar test split would otherwise make a 5 MB page).
-inline void equity_svg(std::ostream& o, const backtest::backtest_result& b) {
-  const std::size_t n = b.strategy_equity.size();
-  if (n == 0 || b.curve_timestamps.size() != n || b.buy_and_hold_equity.size() != n) {
+/// One line of a time_series_svg chart: its legend label, colour, stroke width and dash, and
+/// one value per timestamp.
+struct series_line {
+  std::string label;
+  std::string_view colour;
+  double width = 2;
+  bool dashed = false;
+  const std::vector<double>* values = nullptr;
+};
+
+/// Lines over time (epoch seconds), drawn in the order given (the first lies underneath) with
+/// legends in reverse order, a reference line at 1 and five date ticks; at most ~1,500 points per
+/// line (a 100k-bar test split would otherwise make a 5 MB page), always ending on the last one.
+/// A line whose length differs from the timestamps' gives "No equity curve.".
+inline void time_series_svg(std::ostream& o, const std::vector<std::int64_t>& timestamps,
+                            const std::vector<series_line>& lines, std::string_view title,
+                            std::string_view y_title, std::string_view x_title) {
+  const std::size_t n = timestamps.size();
+  bool complete = n > 0;
+  for (const auto& l : lines)
+    complete = complete && l.values != nullptr && l.values->size() == n;
+  if (!complete) {
     o << "<p class=\"note\">No equity curve.</p>\n";
     return;
   }
   const std::size_t stride = std::max<std::size_t>(1, n / 1500);
-  std::vector<double> xs, strategy, hold, random;
-  double lo = 1, hi = 1;
-  const auto add = [&](std::size_t i) {
-    xs.push_back(static_cast<double>(b.curve_timestamps[i]));
-    strategy.push_back(b.strategy_equity[i]);
-    hold.push_back(b.buy_and_hold_equity[i]);
-    random.push_back(i < b.random_equity.size() ? b.random_equity[i] : 1.0);
-    lo = std::min({lo, strategy.back(), hold.back(), random.back()});
-    hi = std::max({hi, strategy.back(), hold.back(), random.back()});
-  };
+  std::vector<std::size_t> picks;
   for (std::size_t i = 0; i < n; i += stride)
-    add(i);
-  if ((n - 1) % stride != 0) add(n - 1);  // always end on the final equity
+    picks.push_back(i);
+  if ((n - 1) % stride != 0) picks.push_back(n - 1);  // always end on the final value
+  std::vector<double> xs;
+  double lo = 1, hi = 1;
+  for (const std::size_t i : picks) {
+    xs.push_back(static_cast<double>(timestamps[i]));
+    for (const auto& l : lines) {
+      lo = std::min(lo, (*l.values)[i]);
+      hi = std::max(hi, (*l.values)[i]);
+    }
+  }
   const double pad = std::max(1e-3, (hi - lo) * 0.08);
   const double x_min = xs.front(), x_max = xs.size() > 1 ? xs.back() : xs.front() + 1;
   const frame f{900, 340, 64, 20, 30, 44, x_min, x_max, lo - pad, hi + pad};
-  svg_open(o, f, "Equity of the strategy against buy-and-hold and a random-direction baseline");
-  y_grid(o, f, 5, "equity (start = 1)");
+  svg_open(o, f, title);
+  y_grid(o, f, 5, y_title);
   x_axis_line(o, f);
   for (int k = 0; k <= 4; ++k) {  // five date labels, evenly spaced in time
     const double t = x_min + (x_max - x_min) * k / 4.0;
@@ -285,17 +302,34 @@ inline void equity_svg(std::ostream& o, const backtest::backtest_result& b) {
       << "</text>\n";
   }
   o << "<text class=\"axis\" x=\"" << num((f.left + f.width - f.right) / 2) << "\" y=\""
-    << num(f.height - 4) << "\" text-anchor=\"middle\">test period (UTC)</text>\n";
+    << num(f.height - 4) << "\" text-anchor=\"middle\">" << html_escape(x_title) << "</text>\n";
   o << "<line x1=\"" << num(f.left) << "\" x2=\"" << num(f.width - f.right) << "\" y1=\""
     << num(f.y(1)) << "\" y2=\"" << num(f.y(1)) << "\" stroke=\"" << subtle
     << "\" stroke-width=\"0.8\"/>\n";
-  polyline(o, f, xs, random, faint, 1.5, true);
-  polyline(o, f, xs, hold, baseline, 2);
-  polyline(o, f, xs, strategy, accent, 2.5);
-  legend(o, f.left + 12, 18, accent, "strategy (after costs)");
-  legend(o, f.left + 190, 18, baseline, "buy & hold");
-  legend(o, f.left + 300, 18, faint, "random direction", true);
+  for (const auto& l : lines) {
+    std::vector<double> ys;
+    for (const std::size_t i : picks)
+      ys.push_back((*l.values)[i]);
+    polyline(o, f, xs, ys, l.colour, l.width, l.dashed);
+  }
+  double x = f.left + 12;
+  for (auto l = lines.rbegin(); l != lines.rend(); ++l) {
+    legend(o, x, 18, l->colour, l->label, l->dashed);
+    x += 44 + 6.5 * static_cast<double>(l->label.size());
+  }
   o << "</svg>\n";
+}
+
+/// Equity curves of the strategy, buy-and-hold and the random baseline against time.
+inline void equity_svg(std::ostream& o, const backtest::backtest_result& b) {
+  const std::vector<double> flat(b.curve_timestamps.size(), 1.0);  // no random baseline recorded
+  time_series_svg(o, b.curve_timestamps,
+                  {{"random direction", faint, 1.5, true,
+                    b.random_equity.size() == b.curve_timestamps.size() ? &b.random_equity : &flat},
+                   {"buy & hold", baseline, 2, false, &b.buy_and_hold_equity},
+                   {"strategy (after costs)", accent, 2.5, false, &b.strategy_equity}},
+                  "Equity of the strategy against buy-and-hold and a random-direction baseline",
+                  "equity (start = 1)", "test period (UTC)");
 }
 
 /// Horizontal bars of normalised feature importance, with the concentration limit.

@@ -242,56 +242,16 @@ void write_walkforward_terminal(std::ostream& out, const system_walkforward& wf,
 }
 
 namespace report_detail {
-/// The three equity curves against time, thinned to at most ~1500 points.
+/// The three equity curves against time.
 inline void system_equity_svg(std::ostream& o, const system_evaluation& ev,
                               const std::string& execution_name) {
   using namespace reports::html_detail;
-  const std::size_t n = ev.system_equity.size();
-  if (n == 0 || ev.curve_timestamps.size() != n || ev.execution_equity.size() != n ||
-      ev.buy_and_hold_equity.size() != n) {
-    o << "<p class=\"note\">No equity curve.</p>\n";
-    return;
-  }
-  const std::size_t stride = std::max<std::size_t>(1, n / 1500);
-  std::vector<double> xs, system, alone, hold;
-  double lo = 1, hi = 1;
-  const auto add = [&](std::size_t i) {
-    xs.push_back(static_cast<double>(ev.curve_timestamps[i]));
-    system.push_back(ev.system_equity[i]);
-    alone.push_back(ev.execution_equity[i]);
-    hold.push_back(ev.buy_and_hold_equity[i]);
-    lo = std::min({lo, system.back(), alone.back(), hold.back()});
-    hi = std::max({hi, system.back(), alone.back(), hold.back()});
-  };
-  for (std::size_t i = 0; i < n; i += stride)
-    add(i);
-  if ((n - 1) % stride != 0) add(n - 1);
-  const double pad = std::max(1e-3, (hi - lo) * 0.08);
-  const double x_min = xs.front(), x_max = xs.size() > 1 ? xs.back() : xs.front() + 1;
-  const frame f{900, 340, 64, 20, 30, 44, x_min, x_max, lo - pad, hi + pad};
-  svg_open(o, f, "Equity of the system against the execution model alone and buy-and-hold");
-  y_grid(o, f, 5, "equity (start = 1)");
-  x_axis_line(o, f);
-  for (int k = 0; k <= 4; ++k) {
-    const double t = x_min + (x_max - x_min) * k / 4.0;
-    o << "<text x=\"" << num(f.x(t)) << "\" y=\"" << num(f.height - f.bottom + 17)
-      << "\" class=\"tick\" text-anchor=\""
-      << (k == 0   ? "start"
-          : k == 4 ? "end"
-                   : "middle")
-      << "\">" << reports::report_text::utc_minutes(static_cast<std::int64_t>(t)).substr(0, 10)
-      << "</text>\n";
-  }
-  o << "<line x1=\"" << num(f.left) << "\" x2=\"" << num(f.width - f.right) << "\" y1=\""
-    << num(f.y(1)) << "\" y2=\"" << num(f.y(1)) << "\" stroke=\"" << subtle
-    << "\" stroke-width=\"0.8\"/>\n";
-  polyline(o, f, xs, hold, baseline, 2);
-  polyline(o, f, xs, alone, faint, 1.8, true);
-  polyline(o, f, xs, system, accent, 2.5);
-  legend(o, f.left + 12, 18, accent, "system (after costs, unsized)");
-  legend(o, f.left + 230, 18, faint, execution_name + " alone", true);
-  legend(o, f.left + 360, 18, baseline, "buy & hold");
-  o << "</svg>\n";
+  time_series_svg(o, ev.curve_timestamps,
+                  {{"buy & hold", baseline, 2, false, &ev.buy_and_hold_equity},
+                   {execution_name + " alone", faint, 1.8, true, &ev.execution_equity},
+                   {"system (after costs, unsized)", accent, 2.5, false, &ev.system_equity}},
+                  "Equity of the system against the execution model alone and buy-and-hold",
+                  "equity (start = 1)", "judged period (UTC)");
 }
 }  // namespace report_detail
 
