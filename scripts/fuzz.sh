@@ -7,6 +7,9 @@
 #   scripts/fuzz.sh --runs 10000000      every harness for 10^7 executions
 #   scripts/fuzz.sh --jobs 2 ...         two harnesses at a time
 #   scripts/fuzz.sh --no-build ...       use the harnesses already built in build-fuzz/
+#   scripts/fuzz.sh --timeout 600 ...    seconds one input may take (default 20); libFuzzer counts
+#                                        wall time, so a campaign run at low priority on a busy
+#                                        machine needs more, or starved inputs read as timeouts
 # Inputs that crash are kept in build-fuzz/fuzz-runs/<harness>/ (crash-*, leak-*, timeout-*);
 # reproduce one with `build-fuzz/tests/fuzz/<harness> <file>`. New corpus entries stay in
 # build-fuzz/fuzz-runs/<harness>/corpus (copy the interesting ones into tests/fuzz/corpus/).
@@ -14,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=(-max_total_time=60)
 jobs=1
+timeout=20
 filters=()
 build=1
 while [ $# -gt 0 ]; do
@@ -21,6 +25,7 @@ while [ $# -gt 0 ]; do
     --time) limit=(-max_total_time="$2"); shift 2 ;;
     --runs) limit=(-runs="$2"); shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) filters+=("$1"); shift ;;
@@ -45,7 +50,7 @@ run_one() {
   mkdir -p "$dir/corpus"
   cp -n tests/fuzz/corpus/"$name"/* "$dir/corpus/" 2>/dev/null || true
   local start=$SECONDS status=0
-  (cd "$dir" && "../../tests/fuzz/$name" "${limit[@]}" -timeout=20 -rss_limit_mb=2048 \
+  (cd "$dir" && "../../tests/fuzz/$name" "${limit[@]}" -timeout="$timeout" -rss_limit_mb=2048 \
       -print_final_stats=1 corpus >log.txt 2>&1) || status=$?
   local execs seconds findings
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$dir/log.txt" | grep -o '[0-9]*$' || echo "?")
@@ -56,7 +61,7 @@ run_one() {
   cat "$dir/summary.txt"
 }
 export -f run_one
-export limit_string="${limit[*]}"
+export limit_string="${limit[*]}" timeout
 printf '%s\n' "${harnesses[@]}" | xargs -P "$jobs" -I{} bash -c 'limit=($limit_string); run_one {}'
 echo "== summary"
 for name in "${harnesses[@]}"; do cat "build-fuzz/fuzz-runs/$name/summary.txt"; done
