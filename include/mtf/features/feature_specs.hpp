@@ -472,22 +472,22 @@ struct obv_flow {
       const double old_volume = volumes_.push(v);
       flow_.add(signed_volume);
       total_.add(v);
-      nonzero_ += v > 0.0;
+      positive_.push(v);
       if (t > w_) {  // bar t-w leaves the window
         flow_.add(-old_signed);
         total_.add(-old_volume);
-        nonzero_ -= old_volume > 0.0;
       }
       if (t < w_) return detail::nan;
       const double total = total_.value();
-      return nonzero_ > 0 && total > 0.0 ? std::clamp(flow_.value() / total, -1.0, 1.0) : 0.0;
+      return positive_.within(w_) && total > 0.0 ? std::clamp(flow_.value() / total, -1.0, 1.0)
+                                                 : 0.0;
     }
 
    private:
     std::size_t w_;
     streaming::ring_buffer<double> signed_, volumes_;
     rolling::compensated_sum flow_, total_;
-    std::size_t nonzero_ = 0;
+    streaming::latest_positive positive_;
   };
   bool operator==(const obv_flow&) const = default;
 };

@@ -127,6 +127,24 @@ class window_sum {
   std::size_t count_ = 0;
 };
 
+/// Whether any of the last n values pushed is positive, in O(1) without storing the window: it
+/// keeps the push count at the latest positive value. The exact test a window sum cannot give
+/// (a compensated sum of volumes that all left the window can leave residue).
+class latest_positive {
+ public:
+  /// Pushes the next value.
+  void push(double x) noexcept {
+    ++count_;
+    latest_ = x > 0.0 ? count_ : latest_;
+  }
+  /// True when one of the last n values pushed (n >= 1) is positive.
+  [[nodiscard]] bool within(std::size_t n) const noexcept { return latest_ + n > count_; }
+
+ private:
+  std::size_t count_ = 0;   // values pushed
+  std::size_t latest_ = 0;  // count_ just after the latest positive value (0: none)
+};
+
 /// Mean and M2 (sum of squared deviations) of a window.
 struct window_moments_value {
   double mean = rolling::warm_up_nan;
@@ -140,33 +158,30 @@ struct window_moments_value {
 /// Method: Welford's replace-one update (new value in, oldest out), with an exact two-pass
 /// recomputation every max(4w, 1024) windows so rounding cannot accumulate over long series
 /// (amortised cost <= 0.5 extra operations per value). A window whose values are all equal is
-/// detected exactly (a rolling count of unequal neighbours) and reported as mean = that value,
-/// m2 = 0, so flat stretches give exact zero deviation instead of rounding residue that would
-/// turn a z-score into noise.
+/// detected exactly (by the index of the latest value that differs from its predecessor: the
+/// window is flat when that index lies before it) and reported as mean = that value, m2 = 0, so
+/// flat stretches give exact zero deviation instead of rounding residue that would turn a z-score
+/// into noise.
 class window_moments {
  public:
   explicit window_moments(std::size_t w)
       : w_(w),
         recompute_every_(std::max<std::size_t>(4 * w, 1024)),
         inv_w_(1.0 / static_cast<double>(w)),
-        values_(w),
-        differs_(w > 1 ? w - 1 : 1) {}
+        values_(w) {}
 
   /// Pushes x[t]; returns the moments of x[t-w+1..t] (not ready before t = w-1).
   window_moments_value push(double x) noexcept {
     const std::size_t t = count_++;
     const double x_old = values_.push(x);  // x[t-w] (valid once t >= w)
-    if (w_ > 1 && t > 0) {
-      // The window's w-1 neighbour pairs: pair t enters, pair t-w+1 (x[t-w+1] vs x[t-w]) leaves.
-      const std::size_t enters = x != last_ ? 1 : 0;
-      const std::size_t leaves = differs_.push(enters);
-      unequal_ += enters;
-      if (t >= w_) unequal_ -= leaves;
-    }
+    // Pair i compares x[i] with x[i-1]; the window holds pairs t-w+2..t, so it is flat exactly
+    // when the latest unequal pair is older than t-w+2 (0 stands for none: there is no pair 0).
+    last_change_ = t > 0 && x != last_ ? t : last_change_;
     last_ = x;
+    const bool flat = last_change_ + w_ < t + 2;
     if (t + 1 < w_) return {};
     if (t + 1 == w_) {
-      if (unequal_ == 0) {
+      if (flat) {
         mean_ = x;
       } else {
         recompute();
@@ -174,7 +189,7 @@ class window_moments {
       return {mean_, m2_, true};
     }
     ++since_recompute_;
-    if (unequal_ == 0) {
+    if (flat) {
       mean_ = x;
       m2_ = 0.0;
     } else if (since_recompute_ >= recompute_every_) {
@@ -211,10 +226,9 @@ class window_moments {
   std::size_t w_;
   std::size_t recompute_every_;
   double inv_w_;
-  ring_buffer<double> values_;        // the window
-  ring_buffer<std::size_t> differs_;  // 1 where a value differs from its predecessor
+  ring_buffer<double> values_;  // the window
   std::size_t count_ = 0;
-  std::size_t unequal_ = 0;  // neighbour pairs in the window that differ
+  std::size_t last_change_ = 0;  // latest t > 0 with x[t] != x[t-1] (0: none yet)
   std::size_t since_recompute_ = 0;
   double last_ = 0.0;
   double mean_ = 0.0;

@@ -423,29 +423,26 @@ class obv_state {
   std::size_t count_ = 0;
 };
 
-/// volume / SMA(volume, n); 1 when every volume in the window is zero (tested exactly with a
-/// count of nonzero volumes: a compensated sum can leave residue).
+/// volume / SMA(volume, n); 1 when every volume in the window is zero (tested exactly, see
+/// latest_positive: a compensated sum can leave residue).
 class volume_ratio_state {
  public:
   explicit volume_ratio_state(std::size_t n)
-      : n_(n), sum_(n), volumes_(n), inv_n_(1.0 / static_cast<double>(n)) {}
+      : n_(n), sum_(n), inv_n_(1.0 / static_cast<double>(n)) {}
   /// Pushes volume[t]; returns the ratio at t (NaN for t < n-1).
   double push(double volume) noexcept {
     const std::size_t t = count_++;
-    const double leaving = volumes_.push(volume);  // volume[t-n]
-    nonzero_ += volume > 0.0;
-    if (t >= n_) nonzero_ -= leaving > 0.0;
+    positive_.push(volume);
     const double sum = sum_.push(volume);
     if (t + 1 < n_) return rolling::warm_up_nan;
-    return nonzero_ > 0 ? volume / (sum * inv_n_) : 1.0;
+    return positive_.within(n_) ? volume / (sum * inv_n_) : 1.0;
   }
 
  private:
   std::size_t n_;
   window_sum sum_;
-  ring_buffer<double> volumes_;
+  latest_positive positive_;
   double inv_n_;
-  std::size_t nonzero_ = 0;
   std::size_t count_ = 0;
 };
 
@@ -496,22 +493,21 @@ class cmf_state {
     const double old_volume = volumes_.push(volume);  // bar t-n's
     flow_sum_.add(flow);
     volume_sum_.add(volume);
-    nonzero_ += volume > 0.0;
+    positive_.push(volume);
     if (t >= n_) {
       flow_sum_.add(-old_flow);
       volume_sum_.add(-old_volume);
-      nonzero_ -= old_volume > 0.0;
     }
     if (t + 1 < n_) return rolling::warm_up_nan;
     const double v = volume_sum_.value();
-    return nonzero_ > 0 && v > 0.0 ? std::clamp(flow_sum_.value() / v, -1.0, 1.0) : 0.0;
+    return positive_.within(n_) && v > 0.0 ? std::clamp(flow_sum_.value() / v, -1.0, 1.0) : 0.0;
   }
 
  private:
   std::size_t n_;
   ring_buffer<double> flows_, volumes_;
   rolling::compensated_sum flow_sum_, volume_sum_;
-  std::size_t nonzero_ = 0;
+  latest_positive positive_;
   std::size_t count_ = 0;
 };
 
