@@ -312,8 +312,10 @@ struct vol_ratio {
           slow_(detail::window("vol_ratio", "slow", s.slow, 2)) {}
     double push(const bar_step& b) noexcept {
       if (b.index == 0) return detail::nan;
-      const double fast = fast_.push(b.log_return);
-      const double slow = slow_.push(b.log_return);
+      // Both roots in one instruction (lane by lane the realized_vol values).
+      const rolling::double2 vol = rolling::sqrt2(
+          rolling::double2{fast_.push_variance(b.log_return), slow_.push_variance(b.log_return)});
+      const double fast = vol[0], slow = vol[1];
       if (std::isnan(fast) || std::isnan(slow)) return detail::nan;
       return slow > 0.0 ? fast / slow : 1.0;
     }

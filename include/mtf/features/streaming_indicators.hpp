@@ -245,8 +245,14 @@ class realized_vol_state {
       : moments_(w), inv_(1.0 / static_cast<double>(w - 1)) {}
   /// Pushes the next return; returns the volatility of the last w returns (NaN before w).
   double push(double log_return) noexcept {
+    const double variance = push_variance(log_return);
+    return std::isnan(variance) ? variance : std::sqrt(variance);
+  }
+  /// As push, but returns the sample variance (the volatility squared, before the square root,
+  /// for a caller that takes two roots at once).
+  double push_variance(double log_return) noexcept {
     const auto m = moments_.push(log_return);
-    return m.ready ? std::sqrt(m.m2 * inv_) : rolling::warm_up_nan;
+    return m.ready ? m.m2 * inv_ : rolling::warm_up_nan;
   }
 
  private:
@@ -370,12 +376,16 @@ class adx_state {
       s_minus_ = minus_seed_.value();
     } else {
       s_tr_ = s_tr_ - s_tr_ / nd_ + tr;
-      s_plus_ = s_plus_ - s_plus_ / nd_ + p;
-      s_minus_ = s_minus_ - s_minus_ / nd_ + m;
+      // +DM and -DM are smoothed, and below divided, as pairs: one division instruction each.
+      const rolling::double2 s = rolling::double2{s_plus_, s_minus_};
+      const rolling::double2 next = s - s / nd_ + rolling::double2{p, m};
+      s_plus_ = next[0];
+      s_minus_ = next[1];
     }
     adx_value out;
-    out.plus_di = s_tr_ > 0.0 ? 100.0 * (s_plus_ / s_tr_) : 0.0;
-    out.minus_di = s_tr_ > 0.0 ? 100.0 * (s_minus_ / s_tr_) : 0.0;
+    const rolling::double2 di = 100.0 * (rolling::double2{s_plus_, s_minus_} / s_tr_);
+    out.plus_di = s_tr_ > 0.0 ? di[0] : 0.0;
+    out.minus_di = s_tr_ > 0.0 ? di[1] : 0.0;
     const double di_sum = out.plus_di + out.minus_di;
     const double dx = di_sum > 0.0 ? 100.0 * (std::abs(out.plus_di - out.minus_di) / di_sum) : 0.0;
     if (t < 2 * n_ - 1) {
