@@ -462,7 +462,7 @@ struct obv_flow {
   class kernel {
    public:
     explicit kernel(const obv_flow& s)
-        : w_(detail::window("obv_flow", "window", s.window)), signed_(w_), volumes_(w_) {}
+        : w_(detail::window("obv_flow", "window", s.window)), window_(w_) {}
     double push(const bar_step& b) noexcept {
       const std::size_t t = b.index;
       if (t == 0) return detail::nan;
@@ -470,25 +470,22 @@ struct obv_flow {
       // Up, down or flat close: unpredictable, so selected without a branch.
       const double signed_volume =
           rolling::select(c > previous, v, rolling::select(c < previous, -v, 0.0));
-      const double old_signed = signed_.push(signed_volume);  // bar t-w's (from bar 1 on)
-      const double old_volume = volumes_.push(v);
-      flow_.add(signed_volume);
-      total_.add(v);
+      // Signed and total volume travel as a pair (lane 0, lane 1): one ring, one pair of sums.
+      const rolling::double2 entering{signed_volume, v};
+      const rolling::double2 leaving = window_.push(entering);  // bar t-w's (from bar 1 on)
+      sums_.add(entering);
       positive_.push(v);
-      if (t > w_) {  // bar t-w leaves the window
-        flow_.add(-old_signed);
-        total_.add(-old_volume);
-      }
+      if (t > w_) sums_.add(-leaving);  // bar t-w leaves the window
       if (t < w_) return detail::nan;
-      const double total = total_.value();
-      return positive_.within(w_) && total > 0.0 ? std::clamp(flow_.value() / total, -1.0, 1.0)
-                                                 : 0.0;
+      const rolling::double2 sums = sums_.value();
+      const double total = sums[1];
+      return positive_.within(w_) && total > 0.0 ? std::clamp(sums[0] / total, -1.0, 1.0) : 0.0;
     }
 
    private:
     std::size_t w_;
-    streaming::ring_buffer<double> signed_, volumes_;
-    rolling::compensated_sum flow_, total_;
+    streaming::ring_buffer<rolling::double2> window_;  // {signed volume, volume} of the window
+    rolling::compensated_sum2 sums_;                   // their sums
     streaming::latest_positive positive_;
   };
   bool operator==(const obv_flow&) const = default;

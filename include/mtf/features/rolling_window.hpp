@@ -61,23 +61,32 @@ inline double2 sqrt2(double2 x) noexcept {
 /// terms; Knuth's TwoSum below yields the same error without one. The rounding error of a
 /// floating-point addition is exactly representable, so both expressions give the same bits
 /// (+0 when the addition is exact): this is Neumaier's sum, branch-free.
-class compensated_sum {
+///
+/// T is double, or double2 for two independent sums kept in the lanes of one register (half the
+/// instructions; each lane is the scalar sum bit for bit).
+template <class T>
+class basic_compensated_sum {
  public:
   /// Adds x (use add(-x) to remove a value from a rolling window).
-  void add(double x) noexcept {
-    const double t = sum_ + x;
-    const double x_part = t - sum_;      // the part of x that made it into t
-    const double sum_part = t - x_part;  // the part of sum_ that made it into t
+  void add(T x) noexcept {
+    const T t = sum_ + x;
+    const T x_part = t - sum_;      // the part of x that made it into t
+    const T sum_part = t - x_part;  // the part of sum_ that made it into t
     correction_ += (sum_ - sum_part) + (x - x_part);
     sum_ = t;
   }
   /// The compensated sum.
-  [[nodiscard]] double value() const noexcept { return sum_ + correction_; }
+  [[nodiscard]] T value() const noexcept { return sum_ + correction_; }
 
  private:
-  double sum_ = 0.0;
-  double correction_ = 0.0;
+  T sum_{};
+  T correction_{};
 };
+
+/// A compensated sum of doubles.
+using compensated_sum = basic_compensated_sum<double>;
+/// Two compensated sums advanced together, one per lane.
+using compensated_sum2 = basic_compensated_sum<double2>;
 
 }  // namespace mtf::rolling
 

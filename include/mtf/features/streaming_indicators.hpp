@@ -493,30 +493,28 @@ class cci_state {
 /// by the window's volume; 0 when that volume is zero.
 class cmf_state {
  public:
-  explicit cmf_state(std::size_t n) : n_(n), flows_(n), volumes_(n) {}
+  explicit cmf_state(std::size_t n) : n_(n), window_(n) {}
   /// Pushes bar t; returns CMF at t (NaN for t < n-1).
   double push(double high, double low, double close, double volume) noexcept {
     const std::size_t t = count_++;
     const double range = high - low;
     const double flow = range > 0.0 ? ((close - low) - (high - close)) / range * volume : 0.0;
-    const double old_flow = flows_.push(flow);        // bar t-n's
-    const double old_volume = volumes_.push(volume);  // bar t-n's
-    flow_sum_.add(flow);
-    volume_sum_.add(volume);
+    // Money flow and volume travel as a pair (lane 0, lane 1): one ring, one pair of sums.
+    const rolling::double2 entering{flow, volume};
+    const rolling::double2 leaving = window_.push(entering);  // bar t-n's
+    sums_.add(entering);
     positive_.push(volume);
-    if (t >= n_) {
-      flow_sum_.add(-old_flow);
-      volume_sum_.add(-old_volume);
-    }
+    if (t >= n_) sums_.add(-leaving);
     if (t + 1 < n_) return rolling::warm_up_nan;
-    const double v = volume_sum_.value();
-    return positive_.within(n_) && v > 0.0 ? std::clamp(flow_sum_.value() / v, -1.0, 1.0) : 0.0;
+    const rolling::double2 sums = sums_.value();
+    const double v = sums[1];
+    return positive_.within(n_) && v > 0.0 ? std::clamp(sums[0] / v, -1.0, 1.0) : 0.0;
   }
 
  private:
   std::size_t n_;
-  ring_buffer<double> flows_, volumes_;
-  rolling::compensated_sum flow_sum_, volume_sum_;
+  ring_buffer<rolling::double2> window_;  // {money flow, volume} of the last n bars
+  rolling::compensated_sum2 sums_;        // their window sums
   latest_positive positive_;
   std::size_t count_ = 0;
 };
