@@ -164,6 +164,23 @@ TEST_CASE("every matrix column is bit-identical to the feature computed on its o
   check_columns_match_compute_feature(tf_24h::features, bars);
 }
 
+TEST_CASE("kernels run in pairs give each column the bits of the feature computed alone",
+          "[features][matrix]") {
+  // Adjacent specs of one pairable type run two at a time (feature_detail::kernel_row): runs of
+  // odd and even length, the longer window in either lane (one lane still warming up while the
+  // other is full), and one-bar log returns in a lane.
+  namespace f = mtf::feature;
+  const auto features =
+      f::list(f::log_return{1}, f::log_return{2}, f::log_return{1}, f::log_return{7},
+              f::log_return{3}, f::sma_ratio{50}, f::sma_ratio{3}, f::sma_ratio{1}, f::sma_ratio{4},
+              f::rsi{5}, f::sma_ratio{2}, f::log_return{4});
+  check_columns_match_compute_feature(features, mtf::test::random_walk_bars(400, 33));
+  auto bars = mtf::test::random_walk_bars(400, 34);
+  for (std::size_t t = 0; t < 60; ++t)  // starts flat: equal closes, zero returns
+    bars.open[t] = bars.high[t] = bars.low[t] = bars.close[t] = 100.0;
+  check_columns_match_compute_feature(features, bars);
+}
+
 TEST_CASE("first complete row is the row count when no row is complete", "[features][matrix]") {
   mtf::matrix m = mtf::matrix::from_shape({3, 2});
   m.fill(1.0);

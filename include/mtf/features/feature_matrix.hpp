@@ -74,25 +74,111 @@ constexpr feature::inputs inputs_of() {
 template <class... Specs>
 inline constexpr bool reads_log_return = (inputs_of<Specs>().log_return || ...);
 
+/// A kernel type whose two instances can run as one: `typename K::pair(a, b).push(step)` gives a
+/// and b's values in lanes 0 and 1, each exactly the bits the kernel alone gives (lane by lane
+/// the same operations), for about the instructions of one.
+template <class K>
+concept pairable_kernel = std::constructible_from<typename K::pair, const K&, const K&> &&
+    requires(typename K::pair& pair, const feature::bar_step& step) {
+  { pair.push(step) } -> std::same_as<rolling::double2>;
+};
+
+/// Column `Column`, computed by its own kernel.
+template <std::size_t Column, class K>
+struct single_unit {
+  K kernel;
+  template <class Kernels>
+  static single_unit make(const Kernels& kernels) {
+    return {std::get<Column>(kernels)};
+  }
+  void push(const feature::bar_step& step, double* row) noexcept {
+    row[Column] = kernel.push(step);
+  }
+};
+
+/// Columns `Column` and `Column + 1`, two kernels of type K run as a pair.
+template <std::size_t Column, class K>
+struct pair_unit {
+  typename K::pair kernels;
+  template <class Kernels>
+  static pair_unit make(const Kernels& kernels) {
+    return {typename K::pair(std::get<Column>(kernels), std::get<Column + 1>(kernels))};
+  }
+  void push(const feature::bar_step& step, double* row) noexcept {
+    const rolling::double2 values = kernels.push(step);
+    row[Column] = values[0];
+    row[Column + 1] = values[1];
+  }
+};
+
+/// How many of Ks, from the first on, have type K.
+template <class K, class... Ks>
+constexpr std::size_t leading_run() {
+  std::size_t n = 0;
+  bool same = true;
+  ((same = same && std::is_same_v<K, Ks>, n += same ? 1 : 0), ...);
+  return n;
+}
+
+template <class U, class... Us>
+consteval auto prepend(std::type_identity<std::tuple<Us...>>) {
+  return std::type_identity<std::tuple<U, Us...>>{};
+}
+
+/// The units (single_unit, pair_unit) that compute Ks as columns Column, Column + 1, ...: each
+/// run of adjacent pairable kernels of one type (a spec listed once per window) goes in pairs,
+/// counted from the run's end -- an odd run's first kernel runs alone (for log_return that is
+/// the one-bar return, which sums nothing).
+template <std::size_t Column, class... Ks>
+consteval auto plan_units();
+
+template <std::size_t Column, class Skipped, class... Rest>
+consteval auto plan_units_after() {
+  return plan_units<Column, Rest...>();
+}
+
+template <std::size_t Column, class... Ks>
+consteval auto plan_units() {
+  if constexpr (sizeof...(Ks) == 0) {
+    return std::type_identity<std::tuple<>>{};
+  } else {
+    return []<class K, class... Rest>(std::type_identity<K>, std::type_identity<Rest>...) {
+      if constexpr (pairable_kernel<K> && leading_run<K, Rest...>() % 2 == 1) {
+        return prepend<pair_unit<Column, K>>(plan_units_after<Column + 2, Rest...>());
+      } else {
+        return prepend<single_unit<Column, K>>(plan_units<Column + 1, Rest...>());
+      }
+    }(std::type_identity<Ks>{}...);
+  }
+}
+
 /// The kernels of a feature list, in column order: `push(step, row)` advances each one by the
 /// step's bar and writes its value to row[column]. This is the single code path of both the
-/// batch matrix and the streaming rows.
+/// batch matrix and the streaming rows. Adjacent kernels of one pairable type (e.g. the
+/// sma_ratio of each ma window) run two at a time in SIMD lanes, with each lane's value exactly
+/// the kernel's own (so compute_feature of one spec still gives its column bit for bit).
 template <class... Kernels>
 class kernel_row {
+  using units = typename decltype(plan_units<0, Kernels...>())::type;
+
  public:
-  explicit kernel_row(Kernels... kernels) : kernels_(std::move(kernels)...) {}
+  explicit kernel_row(Kernels... kernels)
+      : units_(make_units(std::tuple<Kernels...>(std::move(kernels)...))) {}
   /// Advances every kernel by one bar; row must hold sizeof...(Kernels) values. Flattened (every
   /// kernel inlined here, at its own column): kernels of one type with different windows then do
   /// not share a branchy out-of-line copy, and independent kernels interleave.
   [[gnu::flatten]] void push(const feature::bar_step& step, double* row) noexcept {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((row[I] = std::get<I>(kernels_).push(step)), ...);
-    }
-    (std::make_index_sequence<sizeof...(Kernels)>{});
+    std::apply([&](auto&... unit) { (unit.push(step, row), ...); }, units_);
   }
 
  private:
-  std::tuple<Kernels...> kernels_;
+  static units make_units(const std::tuple<Kernels...>& kernels) {
+    return []<class... U>(const std::tuple<Kernels...>& all, std::type_identity<std::tuple<U...>>) {
+      return units(U::make(all)...);
+    }(kernels, std::type_identity<units>{});
+  }
+
+  units units_;
 };
 
 /// The "kernel" of a spec that has none (a vendor's batch-only spec: feature_name and

@@ -92,6 +92,24 @@ struct log_return {
       return sum_.push(b.log_return);
     }
 
+    /// Two log_return kernels as one (lanes 0, 1; see feature_detail::kernel_row): their two
+    /// window sums advance as a pair.
+    class pair {
+     public:
+      pair(const kernel& a, const kernel& b) : w_0_(a.w_), w_1_(b.w_), sums_(a.w_, b.w_) {}
+      rolling::double2 push(const bar_step& b) noexcept {
+        if (b.index == 0) return rolling::double2{detail::nan, detail::nan};
+        // A one-bar lane also sums (a window of one value), but returns the return itself.
+        const rolling::double2 sums = sums_.push(rolling::double2{b.log_return, b.log_return});
+        return rolling::double2{w_0_ == 1 ? b.log_return : sums[0],
+                                w_1_ == 1 ? b.log_return : sums[1]};
+      }
+
+     private:
+      std::size_t w_0_, w_1_;
+      streaming::window_sum2 sums_;
+    };
+
    private:
     std::size_t w_;
     streaming::window_sum sum_;
@@ -108,6 +126,19 @@ struct sma_ratio {
    public:
     explicit kernel(const sma_ratio& s) : sma_(detail::window("sma", "n", s.window)) {}
     double push(const bar_step& b) noexcept { return b.close / sma_.push(b.close) - 1.0; }
+
+    /// Two sma_ratio kernels as one (lanes 0, 1; see feature_detail::kernel_row).
+    class pair {
+     public:
+      pair(const kernel& a, const kernel& b) : smas_(a.sma_.window(), b.sma_.window()) {}
+      rolling::double2 push(const bar_step& b) noexcept {
+        const rolling::double2 close{b.close, b.close};
+        return close / smas_.push(close) - 1.0;
+      }
+
+     private:
+      streaming::sma_pair_state smas_;
+    };
 
    private:
     streaming::sma_state sma_;

@@ -59,10 +59,26 @@ class sma_state {
   explicit sma_state(std::size_t n) : sum_(n), inv_n_(1.0 / static_cast<double>(n)) {}
   /// Pushes x[t]; returns the mean of x[t-n+1..t] (NaN for t < n-1).
   double push(double x) noexcept { return sum_.push(x) * inv_n_; }
+  /// The window n.
+  [[nodiscard]] std::size_t window() const noexcept { return sum_.window(); }
 
  private:
   window_sum sum_;
   double inv_n_;
+};
+
+/// Two simple moving averages advanced together (windows n_0, n_1 in lanes 0, 1): lane i is
+/// exactly sma_state(n_i)'s value.
+class sma_pair_state {
+ public:
+  sma_pair_state(std::size_t n_0, std::size_t n_1)
+      : sum_(n_0, n_1), inv_n_{1.0 / static_cast<double>(n_0), 1.0 / static_cast<double>(n_1)} {}
+  /// Pushes x[t] (both lanes); returns the two means at t.
+  rolling::double2 push(rolling::double2 x) noexcept { return sum_.push(x) * inv_n_; }
+
+ private:
+  window_sum2 sum_;
+  rolling::double2 inv_n_;
 };
 
 /// Exponential moving average, alpha = 2/(n+1), seeded at the n-th value with the SMA of the
