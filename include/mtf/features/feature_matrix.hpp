@@ -74,12 +74,13 @@ constexpr feature::inputs inputs_of() {
 template <class... Specs>
 inline constexpr bool reads_log_return = (inputs_of<Specs>().log_return || ...);
 
-/// A kernel type whose two instances can run as one: `typename K::pair(a, b).push(step)` gives a
-/// and b's values in lanes 0 and 1, each exactly the bits the kernel alone gives (lane by lane
-/// the same operations), for about the instructions of one.
-template <class K>
-concept pairable_kernel = std::constructible_from<typename K::pair, const K&, const K&> &&
-    requires(typename K::pair& pair, const feature::bar_step& step) {
+/// Kernels A and B (adjacent in a feature list) run as one unit, `feature::kernel_pair<A, B>`:
+/// its push gives A's and B's values in lanes 0 and 1, each exactly the bits the kernel alone
+/// gives, for less work than the two.
+template <class A, class B>
+concept paired_kernels = std::constructible_from < typename feature::kernel_pair<A, B>::type,
+const A&, const B& > &&requires(typename feature::kernel_pair<A, B>::type& pair,
+                                const feature::bar_step& step) {
   { pair.push(step) } -> std::same_as<rolling::double2>;
 };
 
@@ -96,13 +97,14 @@ struct single_unit {
   }
 };
 
-/// Columns `Column` and `Column + 1`, two kernels of type K run as a pair.
-template <std::size_t Column, class K>
+/// Columns `Column` and `Column + 1`, kernels A and B run as their kernel_pair.
+template <std::size_t Column, class A, class B>
 struct pair_unit {
-  typename K::pair kernels;
+  typename feature::kernel_pair<A, B>::type kernels;
   template <class Kernels>
   static pair_unit make(const Kernels& kernels) {
-    return {typename K::pair(std::get<Column>(kernels), std::get<Column + 1>(kernels))};
+    return {typename feature::kernel_pair<A, B>::type(std::get<Column>(kernels),
+                                                      std::get<Column + 1>(kernels))};
   }
   void push(const feature::bar_step& step, double* row) noexcept {
     const rolling::double2 values = kernels.push(step);
@@ -126,9 +128,10 @@ consteval auto prepend(std::type_identity<std::tuple<Us...>>) {
 }
 
 /// The units (single_unit, pair_unit) that compute Ks as columns Column, Column + 1, ...: each
-/// run of adjacent pairable kernels of one type (a spec listed once per window) goes in pairs,
-/// counted from the run's end -- an odd run's first kernel runs alone (for log_return that is
-/// the one-bar return, which sums nothing).
+/// run of adjacent kernels of one type that pairs with itself (a spec listed once per window)
+/// goes in pairs, counted from the run's end -- an odd run's first kernel runs alone (for
+/// log_return that is the one-bar return, which sums nothing); any other kernel pairs with the
+/// next one when the two have a kernel_pair.
 template <std::size_t Column, class... Ks>
 consteval auto plan_units();
 
@@ -143,8 +146,20 @@ consteval auto plan_units() {
     return std::type_identity<std::tuple<>>{};
   } else {
     return []<class K, class... Rest>(std::type_identity<K>, std::type_identity<Rest>...) {
-      if constexpr (pairable_kernel<K> && leading_run<K, Rest...>() % 2 == 1) {
-        return prepend<pair_unit<Column, K>>(plan_units_after<Column + 2, Rest...>());
+      constexpr std::size_t run = leading_run<K, Rest...>();  // further kernels of type K
+      if constexpr (run > 0) {
+        if constexpr (paired_kernels<K, K> && run % 2 == 1) {
+          return prepend<pair_unit<Column, K, K>>(plan_units_after<Column + 2, Rest...>());
+        } else {
+          return prepend<single_unit<Column, K>>(plan_units<Column + 1, Rest...>());
+        }
+      } else if constexpr (sizeof...(Rest) > 0) {
+        using next = std::tuple_element_t<0, std::tuple<Rest...>>;
+        if constexpr (paired_kernels<K, next>) {
+          return prepend<pair_unit<Column, K, next>>(plan_units_after<Column + 2, Rest...>());
+        } else {
+          return prepend<single_unit<Column, K>>(plan_units<Column + 1, Rest...>());
+        }
       } else {
         return prepend<single_unit<Column, K>>(plan_units<Column + 1, Rest...>());
       }

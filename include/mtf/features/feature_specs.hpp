@@ -60,6 +60,15 @@ struct bar_step {
   std::size_t index = 0;                     ///< t, counted from the first bar pushed
 };
 
+/// Two kernels a feature row may run as one unit (`feature_detail::kernel_row`), when they are
+/// adjacent in a feature list: `kernel_pair<A, B>::type` is constructible from (const A&,
+/// const B&) and its `push(step)` returns A's and B's values in lanes 0 and 1 of a
+/// rolling::double2, each exactly the bits the kernel alone gives. Defined (at the end of the
+/// catalogue) where running the two together saves work: one SIMD instruction for both, or one
+/// shared indicator state. None by default.
+template <class A, class B>
+struct kernel_pair {};
+
 namespace detail {
 inline std::string numbered(const char* prefix, int a) {
   return prefix + std::to_string(a);
@@ -321,6 +330,8 @@ struct realized_vol {
     double push(const bar_step& b) noexcept {
       return b.index == 0 ? detail::nan : vol_.push(b.log_return);
     }
+    /// Its volatility state (a kernel_pair copies it).
+    [[nodiscard]] const streaming::realized_vol_state& state() const noexcept { return vol_; }
 
    private:
     streaming::realized_vol_state vol_;
@@ -346,10 +357,16 @@ struct vol_ratio {
       // Both roots in one instruction (lane by lane the realized_vol values).
       const rolling::double2 vol = rolling::sqrt2(
           rolling::double2{fast_.push_variance(b.log_return), slow_.push_variance(b.log_return)});
-      const double fast = vol[0], slow = vol[1];
+      return value(vol[0], vol[1]);
+    }
+    /// The feature's value from the fast and slow volatilities.
+    static double value(double fast, double slow) noexcept {
       if (std::isnan(fast) || std::isnan(slow)) return detail::nan;
       return slow > 0.0 ? fast / slow : 1.0;
     }
+    /// Its fast and slow volatility states (a kernel_pair copies them).
+    [[nodiscard]] const streaming::realized_vol_state& fast_state() const noexcept { return fast_; }
+    [[nodiscard]] const streaming::realized_vol_state& slow_state() const noexcept { return slow_; }
 
    private:
     streaming::realized_vol_state fast_, slow_;
@@ -449,9 +466,11 @@ struct adx {
   class kernel {
    public:
     explicit kernel(const adx& s) : adx_(detail::window("adx", "n", s.window)) {}
-    double push(const bar_step& b) noexcept {
-      return adx_.push(b.high, b.low, b.close).adx / 100.0;
-    }
+    double push(const bar_step& b) noexcept { return value(adx_.push(b.high, b.low, b.close)); }
+    /// The feature's value from its ADX state's output.
+    static double value(const streaming::adx_value& v) noexcept { return v.adx / 100.0; }
+    /// Its ADX state (a kernel_pair copies it).
+    [[nodiscard]] const streaming::adx_state& state() const noexcept { return adx_; }
 
    private:
     streaming::adx_state adx_;
@@ -468,10 +487,13 @@ struct di_spread {
   class kernel {
    public:
     explicit kernel(const di_spread& s) : adx_(detail::window("adx", "n", s.window)) {}
-    double push(const bar_step& b) noexcept {
-      const auto v = adx_.push(b.high, b.low, b.close);
+    double push(const bar_step& b) noexcept { return value(adx_.push(b.high, b.low, b.close)); }
+    /// The feature's value from its ADX state's output.
+    static double value(const streaming::adx_value& v) noexcept {
       return (v.plus_di - v.minus_di) / 100.0;
     }
+    /// Its ADX state (a kernel_pair copies it).
+    [[nodiscard]] const streaming::adx_state& state() const noexcept { return adx_; }
 
    private:
     streaming::adx_state adx_;
@@ -572,6 +594,72 @@ struct cmf {
     streaming::cmf_state cmf_;
   };
   bool operator==(const cmf&) const = default;
+};
+
+// ---- kernels run as pairs (see kernel_pair) ------------------------------------------------
+
+/// Two windows of one spec type (a policy lists them with feature::each): one SIMD instruction
+/// advances both.
+template <>
+struct kernel_pair<log_return::kernel, log_return::kernel> {
+  using type = log_return::kernel::pair;
+};
+template <>
+struct kernel_pair<sma_ratio::kernel, sma_ratio::kernel> {
+  using type = sma_ratio::kernel::pair;
+};
+
+/// adx and di_spread side by side: with equal windows both read one ADX state, advanced once
+/// per bar (the same state and operations each kernel runs alone, so the same bits).
+class adx_di_spread_pair {
+ public:
+  adx_di_spread_pair(const adx::kernel& a, const di_spread::kernel& d)
+      : adx_(a.state()), di_(d.state()), shared_(a.state().window() == d.state().window()) {}
+  rolling::double2 push(const bar_step& b) noexcept {
+    const streaming::adx_value v = adx_.push(b.high, b.low, b.close);
+    const streaming::adx_value w = shared_ ? v : di_.push(b.high, b.low, b.close);
+    return rolling::double2{adx::kernel::value(v), di_spread::kernel::value(w)};
+  }
+
+ private:
+  streaming::adx_state adx_, di_;  // di_ is advanced only for unequal windows
+  bool shared_;
+};
+template <>
+struct kernel_pair<adx::kernel, di_spread::kernel> {
+  using type = adx_di_spread_pair;
+};
+
+/// realized_vol and vol_ratio side by side: when the volatility's window is the ratio's fast
+/// window, both read one volatility state, and the two remaining square roots go as a pair.
+class realized_vol_vol_ratio_pair {
+ public:
+  realized_vol_vol_ratio_pair(const realized_vol::kernel& v, const vol_ratio::kernel& r)
+      : vol_(v.state()),
+        fast_(r.fast_state()),
+        slow_(r.slow_state()),
+        shared_(v.state().window() == r.fast_state().window()) {}
+  rolling::double2 push(const bar_step& b) noexcept {
+    if (b.index == 0) return rolling::double2{detail::nan, detail::nan};
+    const double variance = vol_.push_variance(b.log_return);
+    const double slow_variance = slow_.push_variance(b.log_return);
+    // Lane by lane the roots realized_vol_state::push and vol_ratio's kernel take.
+    const rolling::double2 roots = rolling::sqrt2(rolling::double2{variance, slow_variance});
+    double fast = roots[0];
+    if (!shared_) {
+      const double fast_variance = fast_.push_variance(b.log_return);
+      fast = std::isnan(fast_variance) ? fast_variance : std::sqrt(fast_variance);
+    }
+    return rolling::double2{roots[0], vol_ratio::kernel::value(fast, roots[1])};
+  }
+
+ private:
+  streaming::realized_vol_state vol_, fast_, slow_;  // fast_ is advanced only if not shared
+  bool shared_;
+};
+template <>
+struct kernel_pair<realized_vol::kernel, vol_ratio::kernel> {
+  using type = realized_vol_vol_ratio_pair;
 };
 
 // ---- feature lists from window arrays ------------------------------------------------------

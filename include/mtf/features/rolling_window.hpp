@@ -241,6 +241,9 @@ class window_moments {
         inv_w_(1.0 / static_cast<double>(w)),
         values_(w) {}
 
+  /// The window w.
+  [[nodiscard]] std::size_t window() const noexcept { return w_; }
+
   /// Pushes x[t]; returns the moments of x[t-w+1..t] (not ready before t = w-1).
   window_moments_value push(double x) noexcept {
     const std::size_t t = count_++;

@@ -270,6 +270,8 @@ class realized_vol_state {
     const auto m = moments_.push(log_return);
     return m.ready ? m.m2 * inv_ : rolling::warm_up_nan;
   }
+  /// The window w.
+  [[nodiscard]] std::size_t window() const noexcept { return moments_.window(); }
 
  private:
   window_moments moments_;
@@ -362,6 +364,8 @@ struct adx_value {
 class adx_state {
  public:
   explicit adx_state(std::size_t n) : n_(n), nd_(static_cast<double>(n)) {}
+  /// The window n.
+  [[nodiscard]] std::size_t window() const noexcept { return n_; }
   /// Pushes bar t; returns +DI, -DI and ADX at t.
   adx_value push(double high, double low, double close) noexcept {
     const std::size_t t = count_++;
