@@ -97,84 +97,103 @@ struct single_unit {
   }
 };
 
-/// Columns `Column` and `Column + 1`, kernels A and B run as their kernel_pair.
-template <std::size_t Column, class A, class B>
+/// Columns `First` and `Second`, kernels A and B run as their kernel_pair.
+template <std::size_t First, std::size_t Second, class A, class B>
 struct pair_unit {
   typename feature::kernel_pair<A, B>::type kernels;
   template <class Kernels>
   static pair_unit make(const Kernels& kernels) {
-    return {typename feature::kernel_pair<A, B>::type(std::get<Column>(kernels),
-                                                      std::get<Column + 1>(kernels))};
+    return {typename feature::kernel_pair<A, B>::type(std::get<First>(kernels),
+                                                      std::get<Second>(kernels))};
   }
   void push(const feature::bar_step& step, double* row) noexcept {
     const rolling::double2 values = kernels.push(step);
-    row[Column] = values[0];
-    row[Column + 1] = values[1];
+    row[First] = values[0];
+    row[Second] = values[1];
   }
 };
 
-/// How many of Ks, from the first on, have type K.
-template <class K, class... Ks>
-constexpr std::size_t leading_run() {
-  std::size_t n = 0;
-  bool same = true;
-  ((same = same && std::is_same_v<K, Ks>, n += same ? 1 : 0), ...);
-  return n;
-}
+/// A unit of a feature row: the kernel `first`, with the kernel `second` (a kernel_pair) or
+/// alone (second == first).
+struct unit_columns {
+  std::size_t first = 0;
+  std::size_t second = 0;
+};
 
-template <class U, class... Us>
-consteval auto prepend(std::type_identity<std::tuple<Us...>>) {
-  return std::type_identity<std::tuple<U, Us...>>{};
-}
+/// The units of a row of N kernels, in the order of their first kernels (count of them used).
+template <std::size_t N>
+struct unit_list {
+  std::array<unit_columns, N> units{};
+  std::size_t count = 0;
+};
 
-/// The units (single_unit, pair_unit) that compute Ks as columns Column, Column + 1, ...: each
-/// run of adjacent kernels of one type that pairs with itself (a spec listed once per window)
-/// goes in pairs, counted from the run's end -- an odd run's first kernel runs alone (for
-/// log_return that is the one-bar return, which sums nothing); any other kernel pairs with the
-/// next one when the two have a kernel_pair.
-template <std::size_t Column, class... Ks>
-consteval auto plan_units();
-
-template <std::size_t Column, class Skipped, class... Rest>
-consteval auto plan_units_after() {
-  return plan_units<Column, Rest...>();
-}
-
-template <std::size_t Column, class... Ks>
-consteval auto plan_units() {
-  if constexpr (sizeof...(Ks) == 0) {
-    return std::type_identity<std::tuple<>>{};
-  } else {
-    return []<class K, class... Rest>(std::type_identity<K>, std::type_identity<Rest>...) {
-      constexpr std::size_t run = leading_run<K, Rest...>();  // further kernels of type K
-      if constexpr (run > 0) {
-        if constexpr (paired_kernels<K, K> && run % 2 == 1) {
-          return prepend<pair_unit<Column, K, K>>(plan_units_after<Column + 2, Rest...>());
-        } else {
-          return prepend<single_unit<Column, K>>(plan_units<Column + 1, Rest...>());
-        }
-      } else if constexpr (sizeof...(Rest) > 0) {
-        using next = std::tuple_element_t<0, std::tuple<Rest...>>;
-        if constexpr (paired_kernels<K, next>) {
-          return prepend<pair_unit<Column, K, next>>(plan_units_after<Column + 2, Rest...>());
-        } else {
-          return prepend<single_unit<Column, K>>(plan_units<Column + 1, Rest...>());
-        }
-      } else {
-        return prepend<single_unit<Column, K>>(plan_units<Column + 1, Rest...>());
+/// Which kernels of a feature list run as pairs, decided at compile time from their types:
+/// each run of adjacent kernels of one type that pairs with itself (a spec listed once per
+/// window) goes in pairs counted from the run's end -- an odd run's first kernel runs alone
+/// (for log_return that is the one-bar return, which sums nothing); any other kernel pairs
+/// with the first later kernel of another type, not yet paired, that it has a kernel_pair with
+/// (adx with di_spread, bollinger_percent_b with zscore, wherever they stand in the list).
+template <class... Ks>
+consteval unit_list<sizeof...(Ks)> plan_units() {
+  constexpr std::size_t n = sizeof...(Ks);
+  constexpr auto pairs_of = []<class A>(std::type_identity<A>) {
+    return std::array<bool, n>{paired_kernels<A, Ks>...};
+  };
+  constexpr auto same_as = []<class A>(std::type_identity<A>) {
+    return std::array<bool, n>{std::is_same_v<A, Ks>...};
+  };
+  const std::array<std::array<bool, n>, n> pairs{pairs_of(std::type_identity<Ks>{})...};
+  const std::array<std::array<bool, n>, n> same{same_as(std::type_identity<Ks>{})...};
+  unit_list<n> plan;
+  std::array<bool, n> used{};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (used[i]) continue;
+    unit_columns unit{i, i};
+    if (i + 1 < n && same[i][i + 1]) {
+      std::size_t run = 1;  // kernels of this type from i on (the run's earlier ones are placed)
+      while (i + run < n && same[i][i + run])
+        ++run;
+      if (pairs[i][i] && run % 2 == 0) unit.second = i + 1;
+    } else {
+      for (std::size_t j = i + 1; j < n && unit.second == i; ++j) {
+        if (!used[j] && !same[i][j] && pairs[i][j]) unit.second = j;
       }
-    }(std::type_identity<Ks>{}...);
+    }
+    used[unit.first] = used[unit.second] = true;
+    plan.units[plan.count++] = unit;
+  }
+  return plan;
+}
+
+/// The unit type computing plan entry U of the kernels Ks.
+template <std::size_t U, class... Ks>
+constexpr auto unit_type() {
+  constexpr unit_columns unit = plan_units<Ks...>().units[U];
+  using first = std::tuple_element_t<unit.first, std::tuple<Ks...>>;
+  if constexpr (unit.second == unit.first) {
+    return std::type_identity<single_unit<unit.first, first>>{};
+  } else {
+    using second = std::tuple_element_t<unit.second, std::tuple<Ks...>>;
+    return std::type_identity<pair_unit<unit.first, unit.second, first, second>>{};
   }
 }
 
+template <class... Ks, std::size_t... U>
+auto units_of(std::index_sequence<U...>)
+    -> std::tuple<typename decltype(unit_type<U, Ks...>())::type...>;
+
+/// std::tuple of the units that compute the kernels Ks (see plan_units).
+template <class... Ks>
+using units_t = decltype(units_of<Ks...>(std::make_index_sequence<plan_units<Ks...>().count>{}));
+
 /// The kernels of a feature list, in column order: `push(step, row)` advances each one by the
 /// step's bar and writes its value to row[column]. This is the single code path of both the
-/// batch matrix and the streaming rows. Adjacent kernels of one pairable type (e.g. the
-/// sma_ratio of each ma window) run two at a time in SIMD lanes, with each lane's value exactly
-/// the kernel's own (so compute_feature of one spec still gives its column bit for bit).
+/// batch matrix and the streaming rows. Kernels with a feature::kernel_pair run two at a time
+/// (unit_plan), each value exactly the kernel's own (so compute_feature of one spec still gives
+/// its column bit for bit), in the order of the units' first kernels.
 template <class... Kernels>
 class kernel_row {
-  using units = typename decltype(plan_units<0, Kernels...>())::type;
+  using units = units_t<Kernels...>;
 
  public:
   explicit kernel_row(Kernels... kernels)

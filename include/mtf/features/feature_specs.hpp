@@ -219,6 +219,8 @@ struct bollinger_percent_b {
     explicit kernel(const bollinger_percent_b& s)
         : bands_(detail::window("bollinger", "n", s.window), s.k) {}
     double push(const bar_step& b) noexcept { return bands_.push(b.close).percent_b; }
+    /// Its band state (a kernel_pair copies it).
+    [[nodiscard]] const streaming::bollinger_state& state() const noexcept { return bands_; }
 
    private:
     streaming::bollinger_state bands_;
@@ -384,6 +386,8 @@ struct zscore {
    public:
     explicit kernel(const zscore& s) : z_(detail::window("zscore", "n", s.window)) {}
     double push(const bar_step& b) noexcept { return z_.push(b.close); }
+    /// Its z-score state (a kernel_pair copies it).
+    [[nodiscard]] const streaming::zscore_state& state() const noexcept { return z_; }
 
    private:
     streaming::zscore_state z_;
@@ -660,6 +664,40 @@ class realized_vol_vol_ratio_pair {
 template <>
 struct kernel_pair<realized_vol::kernel, vol_ratio::kernel> {
   using type = realized_vol_vol_ratio_pair;
+};
+
+/// bollinger_percent_b and zscore of one window (both anywhere in a list): one rolling mean and
+/// deviation of the closes, and one square root, serve both -- the values and operations each
+/// state has alone (bollinger_state::bands, zscore_state::score), so the same bits.
+class percent_b_zscore_pair {
+ public:
+  percent_b_zscore_pair(const bollinger_percent_b::kernel& b, const zscore::kernel& z)
+      : bands_(b.state()),
+        z_(z.state()),
+        moments_(b.state().window()),
+        inv_n_(1.0 / static_cast<double>(b.state().window())),
+        k_(b.state().k()),
+        shared_(b.state().window() == z.state().window()) {}
+  rolling::double2 push(const bar_step& b) noexcept {
+    if (!shared_) return rolling::double2{bands_.push(b.close).percent_b, z_.push(b.close)};
+    const auto m = moments_.push(b.close);
+    if (!m.ready) return rolling::double2{detail::nan, detail::nan};
+    const double sd = std::sqrt(m.m2 * inv_n_);
+    return rolling::double2{streaming::bollinger_state::bands(b.close, m.mean, sd, k_).percent_b,
+                            streaming::zscore_state::score(b.close, m.mean, sd)};
+  }
+
+ private:
+  streaming::bollinger_state bands_;  // with z_, advanced only for unequal windows
+  streaming::zscore_state z_;
+  streaming::window_moments moments_;  // advanced only for equal windows
+  double inv_n_;
+  double k_;
+  bool shared_;
+};
+template <>
+struct kernel_pair<bollinger_percent_b::kernel, zscore::kernel> {
+  using type = percent_b_zscore_pair;
 };
 
 // ---- feature lists from window arrays ------------------------------------------------------

@@ -186,14 +186,22 @@ class bollinger_state {
   bollinger_value push(double close) noexcept {
     const auto m = moments_.push(close);
     if (!m.ready) return {};
-    const double half_width = k_ * std::sqrt(m.m2 * inv_n_);
+    return bands(close, m.mean, std::sqrt(m.m2 * inv_n_), k_);
+  }
+  /// The bands of a full window with that mean and population standard deviation.
+  static bollinger_value bands(double close, double mean, double sd, double k) noexcept {
+    const double half_width = k * sd;
     bollinger_value out;
-    out.middle = m.mean;
-    out.lower = m.mean - half_width;
-    out.upper = m.mean + half_width;
+    out.middle = mean;
+    out.lower = mean - half_width;
+    out.upper = mean + half_width;
     out.percent_b = half_width > 0.0 ? (close - out.lower) / (2.0 * half_width) : 0.5;
     return out;
   }
+  /// The window n.
+  [[nodiscard]] std::size_t window() const noexcept { return moments_.window(); }
+  /// The band width k.
+  [[nodiscard]] double k() const noexcept { return k_; }
 
  private:
   window_moments moments_;
@@ -286,9 +294,14 @@ class zscore_state {
   double push(double x) noexcept {
     const auto m = moments_.push(x);
     if (!m.ready) return rolling::warm_up_nan;
-    const double sd = std::sqrt(m.m2 * inv_n_);
-    return sd > 0.0 ? (x - m.mean) / sd : 0.0;
+    return score(x, m.mean, std::sqrt(m.m2 * inv_n_));
   }
+  /// The z-score of x in a full window with that mean and population standard deviation.
+  static double score(double x, double mean, double sd) noexcept {
+    return sd > 0.0 ? (x - mean) / sd : 0.0;
+  }
+  /// The window n.
+  [[nodiscard]] std::size_t window() const noexcept { return moments_.window(); }
 
  private:
   window_moments moments_;
