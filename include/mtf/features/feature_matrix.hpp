@@ -3,9 +3,11 @@
 /// turned into schema names and a row-major bars x features matrix (SPEC §4.3).
 ///
 /// The matrix is computed in one fused pass: for each bar, every feature's kernel (see
-/// `feature_specs.hpp`) is advanced and the bar's row is written. The live path
-/// (`streaming_features.hpp`) runs the same `feature_detail::kernel_row` one bar at a time, so
-/// a streamed row is the batch row bit for bit.
+/// `feature_specs.hpp`) is advanced and the bar's row is written; kernels that have a
+/// `feature::kernel_pair` advance two at a time (SIMD lanes, or one shared indicator state),
+/// each value the kernel's own bits. The live path (`streaming_features.hpp`) runs the same
+/// `feature_detail::kernel_row` one bar at a time, so a streamed row is the batch row bit for
+/// bit.
 
 #include <array>
 #include <boost/hana/for_each.hpp>
@@ -74,13 +76,17 @@ constexpr feature::inputs inputs_of() {
 template <class... Specs>
 inline constexpr bool reads_log_return = (inputs_of<Specs>().log_return || ...);
 
-/// Kernels A and B (adjacent in a feature list) run as one unit, `feature::kernel_pair<A, B>`:
-/// its push gives A's and B's values in lanes 0 and 1, each exactly the bits the kernel alone
-/// gives, for less work than the two.
+/// The unit that runs kernels A and B together (see feature::kernel_pair).
 template <class A, class B>
-concept paired_kernels = std::constructible_from < typename feature::kernel_pair<A, B>::type,
-const A&, const B& > &&requires(typename feature::kernel_pair<A, B>::type& pair,
-                                const feature::bar_step& step) {
+using kernel_pair_t = typename feature::kernel_pair<A, B>::type;
+
+/// Kernels A and B of a feature list run as one unit, kernel_pair_t<A, B>: its push gives A's
+/// and B's values in lanes 0 and 1, each exactly the bits the kernel alone gives, for less work
+/// than the two.
+template <class A, class B>
+concept paired_kernels = requires(const A& a, const B& b, kernel_pair_t<A, B>& pair,
+                                  const feature::bar_step& step) {
+  kernel_pair_t<A, B>(a, b);
   { pair.push(step) } -> std::same_as<rolling::double2>;
 };
 
@@ -100,11 +106,10 @@ struct single_unit {
 /// Columns `First` and `Second`, kernels A and B run as their kernel_pair.
 template <std::size_t First, std::size_t Second, class A, class B>
 struct pair_unit {
-  typename feature::kernel_pair<A, B>::type kernels;
+  kernel_pair_t<A, B> kernels;
   template <class Kernels>
   static pair_unit make(const Kernels& kernels) {
-    return {typename feature::kernel_pair<A, B>::type(std::get<First>(kernels),
-                                                      std::get<Second>(kernels))};
+    return {kernel_pair_t<A, B>(std::get<First>(kernels), std::get<Second>(kernels))};
   }
   void push(const feature::bar_step& step, double* row) noexcept {
     const rolling::double2 values = kernels.push(step);
@@ -189,7 +194,7 @@ using units_t = decltype(units_of<Ks...>(std::make_index_sequence<plan_units<Ks.
 /// The kernels of a feature list, in column order: `push(step, row)` advances each one by the
 /// step's bar and writes its value to row[column]. This is the single code path of both the
 /// batch matrix and the streaming rows. Kernels with a feature::kernel_pair run two at a time
-/// (unit_plan), each value exactly the kernel's own (so compute_feature of one spec still gives
+/// (plan_units), each value exactly the kernel's own (so compute_feature of one spec still gives
 /// its column bit for bit), in the order of the units' first kernels.
 template <class... Kernels>
 class kernel_row {
