@@ -164,6 +164,28 @@ TEST_CASE("every matrix column is bit-identical to the feature computed on its o
   check_columns_match_compute_feature(tf_24h::features, bars);
 }
 
+TEST_CASE("kernels run in pairs give each column the bits of the feature computed alone",
+          "[features][matrix]") {
+  // Adjacent kernels run two at a time (feature::kernel_pair): runs of one type of odd and even
+  // length, the longer window in either lane (one lane still warming up while the other is
+  // full), one-bar log returns in a lane; and the pairs of two types with their shared state
+  // (adx and di_spread, realized_vol and vol_ratio's fast window, bollinger_percent_b and a
+  // later zscore) and with windows that differ, so that nothing is shared.
+  namespace f = mtf::feature;
+  const auto features =
+      f::list(f::log_return{1}, f::log_return{2}, f::log_return{1}, f::log_return{7},
+              f::log_return{3}, f::sma_ratio{50}, f::sma_ratio{3}, f::sma_ratio{1}, f::sma_ratio{4},
+              f::rsi{5}, f::sma_ratio{2}, f::log_return{4}, f::adx{5}, f::di_spread{5}, f::adx{4},
+              f::di_spread{6}, f::realized_vol{6}, f::vol_ratio{6, 10}, f::realized_vol{5},
+              f::vol_ratio{3, 9}, f::bollinger_percent_b{6}, f::rsi{3}, f::zscore{6},
+              f::bollinger_percent_b{5, 1.5}, f::zscore{7});
+  check_columns_match_compute_feature(features, mtf::test::random_walk_bars(400, 33));
+  auto bars = mtf::test::random_walk_bars(400, 34);
+  for (std::size_t t = 0; t < 60; ++t)  // starts flat: equal closes, zero returns and ranges
+    bars.open[t] = bars.high[t] = bars.low[t] = bars.close[t] = 100.0;
+  check_columns_match_compute_feature(features, bars);
+}
+
 TEST_CASE("first complete row is the row count when no row is complete", "[features][matrix]") {
   mtf::matrix m = mtf::matrix::from_shape({3, 2});
   m.fill(1.0);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "feature_test_support.hpp"
@@ -134,4 +135,60 @@ TEST_CASE("a ring buffer push returns the value leaving it", "[features][rolling
   CHECK(ring[0] == 3.0);
   CHECK(ring.back(0) == 5.0);
   CHECK(ring.back(1) == 4.0);
+}
+
+TEST_CASE("a pair of compensated sums is two compensated sums, lane by lane",
+          "[features][rolling]") {
+  // Lane i must carry exactly the bits of a scalar sum fed lane i's terms (the scalar sum is
+  // checked against Neumaier above), also when only one lane is added to.
+  for (const std::uint64_t seed : {7u, 8u}) {
+    INFO("seed " << seed);
+    const auto x = awkward_terms(20'000, seed);
+    const auto y = awkward_terms(20'000, seed + 100);
+    std::mt19937_64 rng(seed);
+    mtf::rolling::compensated_sum2 pair;
+    mtf::rolling::compensated_sum lane_0, lane_1;
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const int which =
+          static_cast<int>(rng() % 4);  // 0: both lanes, 1: lane 0, 2: lane 1, 3: both
+      const bool to_0 = which != 2, to_1 = which != 1;
+      if (which == 0) {
+        pair.add(mtf::rolling::double2{x[i], y[i]});
+      } else {
+        pair.add(mtf::rolling::double2{x[i], y[i]}, to_0, to_1);
+      }
+      if (to_0) lane_0.add(x[i]);
+      if (to_1) lane_1.add(y[i]);
+      const mtf::rolling::double2 value = pair.value();
+      mismatches += mtf::test::same_bits(value[0], lane_0.value()) &&
+                            mtf::test::same_bits(value[1], lane_1.value())
+                        ? 0
+                        : 1;
+    }
+    CHECK(mismatches == 0);
+  }
+}
+
+TEST_CASE("a pair of window sums is two window sums, lane by lane, through both warm-ups",
+          "[features][rolling]") {
+  const auto x = awkward_terms(5'000, 9);
+  const auto y = awkward_terms(5'000, 10);
+  // Equal windows, the longer window in either lane, and a one-value window.
+  const std::pair<std::size_t, std::size_t> windows[] = {
+      {4, 4}, {3, 50}, {50, 3}, {1, 12}, {12, 1}};
+  for (const auto& [w_0, w_1] : windows) {
+    INFO("windows " << w_0 << ", " << w_1);
+    mtf::streaming::window_sum2 pair(w_0, w_1);
+    mtf::streaming::window_sum lane_0(w_0), lane_1(w_1);
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const mtf::rolling::double2 sums = pair.push(mtf::rolling::double2{x[i], y[i]});
+      mismatches += mtf::test::same_bits(sums[0], lane_0.push(x[i])) &&
+                            mtf::test::same_bits(sums[1], lane_1.push(y[i]))
+                        ? 0
+                        : 1;
+    }
+    CHECK(mismatches == 0);
+  }
 }

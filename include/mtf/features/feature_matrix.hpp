@@ -3,9 +3,11 @@
 /// turned into schema names and a row-major bars x features matrix (SPEC §4.3).
 ///
 /// The matrix is computed in one fused pass: for each bar, every feature's kernel (see
-/// `feature_specs.hpp`) is advanced and the bar's row is written. The live path
-/// (`streaming_features.hpp`) runs the same `feature_detail::kernel_row` one bar at a time, so
-/// a streamed row is the batch row bit for bit.
+/// `feature_specs.hpp`) is advanced and the bar's row is written; kernels that have a
+/// `feature::kernel_pair` advance two at a time (SIMD lanes, or one shared indicator state),
+/// each value the kernel's own bits. The live path (`streaming_features.hpp`) runs the same
+/// `feature_detail::kernel_row` one bar at a time, so a streamed row is the batch row bit for
+/// bit.
 
 #include <array>
 #include <boost/hana/for_each.hpp>
@@ -74,25 +76,148 @@ constexpr feature::inputs inputs_of() {
 template <class... Specs>
 inline constexpr bool reads_log_return = (inputs_of<Specs>().log_return || ...);
 
+/// The unit that runs kernels A and B together (see feature::kernel_pair).
+template <class A, class B>
+using kernel_pair_t = typename feature::kernel_pair<A, B>::type;
+
+/// Kernels A and B of a feature list run as one unit, kernel_pair_t<A, B>: its push gives A's
+/// and B's values in lanes 0 and 1, each exactly the bits the kernel alone gives, for less work
+/// than the two.
+template <class A, class B>
+concept paired_kernels = requires(const A& a, const B& b, kernel_pair_t<A, B>& pair,
+                                  const feature::bar_step& step) {
+  kernel_pair_t<A, B>(a, b);
+  { pair.push(step) } -> std::same_as<rolling::double2>;
+};
+
+/// Column `Column`, computed by its own kernel.
+template <std::size_t Column, class K>
+struct single_unit {
+  K kernel;
+  template <class Kernels>
+  static single_unit make(const Kernels& kernels) {
+    return {std::get<Column>(kernels)};
+  }
+  void push(const feature::bar_step& step, double* row) noexcept {
+    row[Column] = kernel.push(step);
+  }
+};
+
+/// Columns `First` and `Second`, kernels A and B run as their kernel_pair.
+template <std::size_t First, std::size_t Second, class A, class B>
+struct pair_unit {
+  kernel_pair_t<A, B> kernels;
+  template <class Kernels>
+  static pair_unit make(const Kernels& kernels) {
+    return {kernel_pair_t<A, B>(std::get<First>(kernels), std::get<Second>(kernels))};
+  }
+  void push(const feature::bar_step& step, double* row) noexcept {
+    const rolling::double2 values = kernels.push(step);
+    row[First] = values[0];
+    row[Second] = values[1];
+  }
+};
+
+/// A unit of a feature row: the kernel `first`, with the kernel `second` (a kernel_pair) or
+/// alone (second == first).
+struct unit_columns {
+  std::size_t first = 0;
+  std::size_t second = 0;
+};
+
+/// The units of a row of N kernels, in the order of their first kernels (count of them used).
+template <std::size_t N>
+struct unit_list {
+  std::array<unit_columns, N> units{};
+  std::size_t count = 0;
+};
+
+/// Which kernels of a feature list run as pairs, decided at compile time from their types:
+/// each run of adjacent kernels of one type that pairs with itself (a spec listed once per
+/// window) goes in pairs counted from the run's end -- an odd run's first kernel runs alone
+/// (for log_return that is the one-bar return, which sums nothing); any other kernel pairs
+/// with the first later kernel of another type, not yet paired, that it has a kernel_pair with
+/// (adx with di_spread, bollinger_percent_b with zscore, wherever they stand in the list).
+template <class... Ks>
+consteval unit_list<sizeof...(Ks)> plan_units() {
+  constexpr std::size_t n = sizeof...(Ks);
+  constexpr auto pairs_of = []<class A>(std::type_identity<A>) {
+    return std::array<bool, n>{paired_kernels<A, Ks>...};
+  };
+  constexpr auto same_as = []<class A>(std::type_identity<A>) {
+    return std::array<bool, n>{std::is_same_v<A, Ks>...};
+  };
+  const std::array<std::array<bool, n>, n> pairs{pairs_of(std::type_identity<Ks>{})...};
+  const std::array<std::array<bool, n>, n> same{same_as(std::type_identity<Ks>{})...};
+  unit_list<n> plan;
+  std::array<bool, n> used{};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (used[i]) continue;
+    unit_columns unit{i, i};
+    if (i + 1 < n && same[i][i + 1]) {
+      std::size_t run = 1;  // kernels of this type from i on (the run's earlier ones are placed)
+      while (i + run < n && same[i][i + run])
+        ++run;
+      if (pairs[i][i] && run % 2 == 0) unit.second = i + 1;
+    } else {
+      for (std::size_t j = i + 1; j < n && unit.second == i; ++j) {
+        if (!used[j] && !same[i][j] && pairs[i][j]) unit.second = j;
+      }
+    }
+    used[unit.first] = used[unit.second] = true;
+    plan.units[plan.count++] = unit;
+  }
+  return plan;
+}
+
+/// The unit type computing plan entry U of the kernels Ks.
+template <std::size_t U, class... Ks>
+constexpr auto unit_type() {
+  constexpr unit_columns unit = plan_units<Ks...>().units[U];
+  using first = std::tuple_element_t<unit.first, std::tuple<Ks...>>;
+  if constexpr (unit.second == unit.first) {
+    return std::type_identity<single_unit<unit.first, first>>{};
+  } else {
+    using second = std::tuple_element_t<unit.second, std::tuple<Ks...>>;
+    return std::type_identity<pair_unit<unit.first, unit.second, first, second>>{};
+  }
+}
+
+template <class... Ks, std::size_t... U>
+auto units_of(std::index_sequence<U...>)
+    -> std::tuple<typename decltype(unit_type<U, Ks...>())::type...>;
+
+/// std::tuple of the units that compute the kernels Ks (see plan_units).
+template <class... Ks>
+using units_t = decltype(units_of<Ks...>(std::make_index_sequence<plan_units<Ks...>().count>{}));
+
 /// The kernels of a feature list, in column order: `push(step, row)` advances each one by the
 /// step's bar and writes its value to row[column]. This is the single code path of both the
-/// batch matrix and the streaming rows.
+/// batch matrix and the streaming rows. Kernels with a feature::kernel_pair run two at a time
+/// (plan_units), each value exactly the kernel's own (so compute_feature of one spec still gives
+/// its column bit for bit), in the order of the units' first kernels.
 template <class... Kernels>
 class kernel_row {
+  using units = units_t<Kernels...>;
+
  public:
-  explicit kernel_row(Kernels... kernels) : kernels_(std::move(kernels)...) {}
+  explicit kernel_row(Kernels... kernels)
+      : units_(make_units(std::tuple<Kernels...>(std::move(kernels)...))) {}
   /// Advances every kernel by one bar; row must hold sizeof...(Kernels) values. Flattened (every
   /// kernel inlined here, at its own column): kernels of one type with different windows then do
   /// not share a branchy out-of-line copy, and independent kernels interleave.
   [[gnu::flatten]] void push(const feature::bar_step& step, double* row) noexcept {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((row[I] = std::get<I>(kernels_).push(step)), ...);
-    }
-    (std::make_index_sequence<sizeof...(Kernels)>{});
+    std::apply([&](auto&... unit) { (unit.push(step, row), ...); }, units_);
   }
 
  private:
-  std::tuple<Kernels...> kernels_;
+  static units make_units(const std::tuple<Kernels...>& kernels) {
+    return []<class... U>(const std::tuple<Kernels...>& all, std::type_identity<std::tuple<U...>>) {
+      return units(U::make(all)...);
+    }(kernels, std::type_identity<units>{});
+  }
+
+  units units_;
 };
 
 /// The "kernel" of a spec that has none (a vendor's batch-only spec: feature_name and

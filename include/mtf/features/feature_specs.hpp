@@ -60,6 +60,15 @@ struct bar_step {
   std::size_t index = 0;                     ///< t, counted from the first bar pushed
 };
 
+/// Two kernels a feature row may run as one unit (`feature_detail::kernel_row`), when they are
+/// adjacent in a feature list: `kernel_pair<A, B>::type` is constructible from (const A&,
+/// const B&) and its `push(step)` returns A's and B's values in lanes 0 and 1 of a
+/// rolling::double2, each exactly the bits the kernel alone gives. Defined (at the end of the
+/// catalogue) where running the two together saves work: one SIMD instruction for both, or one
+/// shared indicator state. None by default.
+template <class A, class B>
+struct kernel_pair {};
+
 namespace detail {
 inline std::string numbered(const char* prefix, int a) {
   return prefix + std::to_string(a);
@@ -92,6 +101,24 @@ struct log_return {
       return sum_.push(b.log_return);
     }
 
+    /// Two log_return kernels as one (lanes 0, 1; see feature_detail::kernel_row): their two
+    /// window sums advance as a pair.
+    class pair {
+     public:
+      pair(const kernel& a, const kernel& b) : w_0_(a.w_), w_1_(b.w_), sums_(a.w_, b.w_) {}
+      rolling::double2 push(const bar_step& b) noexcept {
+        if (b.index == 0) return rolling::double2{detail::nan, detail::nan};
+        // A one-bar lane also sums (a window of one value), but returns the return itself.
+        const rolling::double2 sums = sums_.push(rolling::double2{b.log_return, b.log_return});
+        return rolling::double2{w_0_ == 1 ? b.log_return : sums[0],
+                                w_1_ == 1 ? b.log_return : sums[1]};
+      }
+
+     private:
+      std::size_t w_0_, w_1_;
+      streaming::window_sum2 sums_;
+    };
+
    private:
     std::size_t w_;
     streaming::window_sum sum_;
@@ -108,6 +135,19 @@ struct sma_ratio {
    public:
     explicit kernel(const sma_ratio& s) : sma_(detail::window("sma", "n", s.window)) {}
     double push(const bar_step& b) noexcept { return b.close / sma_.push(b.close) - 1.0; }
+
+    /// Two sma_ratio kernels as one (lanes 0, 1; see feature_detail::kernel_row).
+    class pair {
+     public:
+      pair(const kernel& a, const kernel& b) : smas_(a.sma_.window(), b.sma_.window()) {}
+      rolling::double2 push(const bar_step& b) noexcept {
+        const rolling::double2 close{b.close, b.close};
+        return close / smas_.push(close) - 1.0;
+      }
+
+     private:
+      streaming::sma_pair_state smas_;
+    };
 
    private:
     streaming::sma_state sma_;
@@ -179,6 +219,8 @@ struct bollinger_percent_b {
     explicit kernel(const bollinger_percent_b& s)
         : bands_(detail::window("bollinger", "n", s.window), s.k) {}
     double push(const bar_step& b) noexcept { return bands_.push(b.close).percent_b; }
+    /// Its band state (a kernel_pair copies it).
+    [[nodiscard]] const streaming::bollinger_state& state() const noexcept { return bands_; }
 
    private:
     streaming::bollinger_state bands_;
@@ -290,6 +332,8 @@ struct realized_vol {
     double push(const bar_step& b) noexcept {
       return b.index == 0 ? detail::nan : vol_.push(b.log_return);
     }
+    /// Its volatility state (a kernel_pair copies it).
+    [[nodiscard]] const streaming::realized_vol_state& state() const noexcept { return vol_; }
 
    private:
     streaming::realized_vol_state vol_;
@@ -312,11 +356,19 @@ struct vol_ratio {
           slow_(detail::window("vol_ratio", "slow", s.slow, 2)) {}
     double push(const bar_step& b) noexcept {
       if (b.index == 0) return detail::nan;
-      const double fast = fast_.push(b.log_return);
-      const double slow = slow_.push(b.log_return);
+      // Both roots in one instruction (lane by lane the realized_vol values).
+      const rolling::double2 vol = rolling::sqrt2(
+          rolling::double2{fast_.push_variance(b.log_return), slow_.push_variance(b.log_return)});
+      return value(vol[0], vol[1]);
+    }
+    /// The feature's value from the fast and slow volatilities.
+    static double value(double fast, double slow) noexcept {
       if (std::isnan(fast) || std::isnan(slow)) return detail::nan;
       return slow > 0.0 ? fast / slow : 1.0;
     }
+    /// Its fast and slow volatility states (a kernel_pair copies them).
+    [[nodiscard]] const streaming::realized_vol_state& fast_state() const noexcept { return fast_; }
+    [[nodiscard]] const streaming::realized_vol_state& slow_state() const noexcept { return slow_; }
 
    private:
     streaming::realized_vol_state fast_, slow_;
@@ -334,6 +386,8 @@ struct zscore {
    public:
     explicit kernel(const zscore& s) : z_(detail::window("zscore", "n", s.window)) {}
     double push(const bar_step& b) noexcept { return z_.push(b.close); }
+    /// Its z-score state (a kernel_pair copies it).
+    [[nodiscard]] const streaming::zscore_state& state() const noexcept { return z_; }
 
    private:
     streaming::zscore_state z_;
@@ -416,9 +470,11 @@ struct adx {
   class kernel {
    public:
     explicit kernel(const adx& s) : adx_(detail::window("adx", "n", s.window)) {}
-    double push(const bar_step& b) noexcept {
-      return adx_.push(b.high, b.low, b.close).adx / 100.0;
-    }
+    double push(const bar_step& b) noexcept { return value(adx_.push(b.high, b.low, b.close)); }
+    /// The feature's value from its ADX state's output.
+    static double value(const streaming::adx_value& v) noexcept { return v.adx / 100.0; }
+    /// Its ADX state (a kernel_pair copies it).
+    [[nodiscard]] const streaming::adx_state& state() const noexcept { return adx_; }
 
    private:
     streaming::adx_state adx_;
@@ -435,10 +491,13 @@ struct di_spread {
   class kernel {
    public:
     explicit kernel(const di_spread& s) : adx_(detail::window("adx", "n", s.window)) {}
-    double push(const bar_step& b) noexcept {
-      const auto v = adx_.push(b.high, b.low, b.close);
+    double push(const bar_step& b) noexcept { return value(adx_.push(b.high, b.low, b.close)); }
+    /// The feature's value from its ADX state's output.
+    static double value(const streaming::adx_value& v) noexcept {
       return (v.plus_di - v.minus_di) / 100.0;
     }
+    /// Its ADX state (a kernel_pair copies it).
+    [[nodiscard]] const streaming::adx_state& state() const noexcept { return adx_; }
 
    private:
     streaming::adx_state adx_;
@@ -460,7 +519,7 @@ struct obv_flow {
   class kernel {
    public:
     explicit kernel(const obv_flow& s)
-        : w_(detail::window("obv_flow", "window", s.window)), signed_(w_), volumes_(w_) {}
+        : w_(detail::window("obv_flow", "window", s.window)), window_(w_) {}
     double push(const bar_step& b) noexcept {
       const std::size_t t = b.index;
       if (t == 0) return detail::nan;
@@ -468,26 +527,23 @@ struct obv_flow {
       // Up, down or flat close: unpredictable, so selected without a branch.
       const double signed_volume =
           rolling::select(c > previous, v, rolling::select(c < previous, -v, 0.0));
-      const double old_signed = signed_.push(signed_volume);  // bar t-w's (from bar 1 on)
-      const double old_volume = volumes_.push(v);
-      flow_.add(signed_volume);
-      total_.add(v);
-      nonzero_ += v > 0.0;
-      if (t > w_) {  // bar t-w leaves the window
-        flow_.add(-old_signed);
-        total_.add(-old_volume);
-        nonzero_ -= old_volume > 0.0;
-      }
+      // Signed and total volume travel as a pair (lane 0, lane 1): one ring, one pair of sums.
+      const rolling::double2 entering{signed_volume, v};
+      const rolling::double2 leaving = window_.push(entering);  // bar t-w's (from bar 1 on)
+      sums_.add(entering);
+      positive_.push(v);
+      if (t > w_) sums_.add(-leaving);  // bar t-w leaves the window
       if (t < w_) return detail::nan;
-      const double total = total_.value();
-      return nonzero_ > 0 && total > 0.0 ? std::clamp(flow_.value() / total, -1.0, 1.0) : 0.0;
+      const rolling::double2 sums = sums_.value();
+      const double total = sums[1];
+      return positive_.within(w_) && total > 0.0 ? std::clamp(sums[0] / total, -1.0, 1.0) : 0.0;
     }
 
    private:
     std::size_t w_;
-    streaming::ring_buffer<double> signed_, volumes_;
-    rolling::compensated_sum flow_, total_;
-    std::size_t nonzero_ = 0;
+    streaming::ring_buffer<rolling::double2> window_;  // {signed volume, volume} of the window
+    rolling::compensated_sum2 sums_;                   // their sums
+    streaming::latest_positive positive_;
   };
   bool operator==(const obv_flow&) const = default;
 };
@@ -542,6 +598,106 @@ struct cmf {
     streaming::cmf_state cmf_;
   };
   bool operator==(const cmf&) const = default;
+};
+
+// ---- kernels run as pairs (see kernel_pair) ------------------------------------------------
+
+/// Two windows of one spec type (a policy lists them with feature::each): one SIMD instruction
+/// advances both.
+template <>
+struct kernel_pair<log_return::kernel, log_return::kernel> {
+  using type = log_return::kernel::pair;
+};
+template <>
+struct kernel_pair<sma_ratio::kernel, sma_ratio::kernel> {
+  using type = sma_ratio::kernel::pair;
+};
+
+/// adx and di_spread side by side: with equal windows both read one ADX state, advanced once
+/// per bar (the same state and operations each kernel runs alone, so the same bits).
+class adx_di_spread_pair {
+ public:
+  adx_di_spread_pair(const adx::kernel& a, const di_spread::kernel& d)
+      : adx_(a.state()), di_(d.state()), shared_(a.state().window() == d.state().window()) {}
+  rolling::double2 push(const bar_step& b) noexcept {
+    const streaming::adx_value v = adx_.push(b.high, b.low, b.close);
+    const streaming::adx_value w = shared_ ? v : di_.push(b.high, b.low, b.close);
+    return rolling::double2{adx::kernel::value(v), di_spread::kernel::value(w)};
+  }
+
+ private:
+  streaming::adx_state adx_, di_;  // di_ is advanced only for unequal windows
+  bool shared_;
+};
+template <>
+struct kernel_pair<adx::kernel, di_spread::kernel> {
+  using type = adx_di_spread_pair;
+};
+
+/// realized_vol and vol_ratio side by side: when the volatility's window is the ratio's fast
+/// window, both read one volatility state, and the two remaining square roots go as a pair.
+class realized_vol_vol_ratio_pair {
+ public:
+  realized_vol_vol_ratio_pair(const realized_vol::kernel& v, const vol_ratio::kernel& r)
+      : vol_(v.state()),
+        fast_(r.fast_state()),
+        slow_(r.slow_state()),
+        shared_(v.state().window() == r.fast_state().window()) {}
+  rolling::double2 push(const bar_step& b) noexcept {
+    if (b.index == 0) return rolling::double2{detail::nan, detail::nan};
+    const double variance = vol_.push_variance(b.log_return);
+    const double slow_variance = slow_.push_variance(b.log_return);
+    // Lane by lane the roots realized_vol_state::push and vol_ratio's kernel take.
+    const rolling::double2 roots = rolling::sqrt2(rolling::double2{variance, slow_variance});
+    double fast = roots[0];
+    if (!shared_) {
+      const double fast_variance = fast_.push_variance(b.log_return);
+      fast = std::isnan(fast_variance) ? fast_variance : std::sqrt(fast_variance);
+    }
+    return rolling::double2{roots[0], vol_ratio::kernel::value(fast, roots[1])};
+  }
+
+ private:
+  streaming::realized_vol_state vol_, fast_, slow_;  // fast_ is advanced only if not shared
+  bool shared_;
+};
+template <>
+struct kernel_pair<realized_vol::kernel, vol_ratio::kernel> {
+  using type = realized_vol_vol_ratio_pair;
+};
+
+/// bollinger_percent_b and zscore of one window (both anywhere in a list): one rolling mean and
+/// deviation of the closes, and one square root, serve both -- the values and operations each
+/// state has alone (bollinger_state::bands, zscore_state::score), so the same bits.
+class percent_b_zscore_pair {
+ public:
+  percent_b_zscore_pair(const bollinger_percent_b::kernel& b, const zscore::kernel& z)
+      : bands_(b.state()),
+        z_(z.state()),
+        moments_(b.state().window()),
+        inv_n_(1.0 / static_cast<double>(b.state().window())),
+        k_(b.state().k()),
+        shared_(b.state().window() == z.state().window()) {}
+  rolling::double2 push(const bar_step& b) noexcept {
+    if (!shared_) return rolling::double2{bands_.push(b.close).percent_b, z_.push(b.close)};
+    const auto m = moments_.push(b.close);
+    if (!m.ready) return rolling::double2{detail::nan, detail::nan};
+    const double sd = std::sqrt(m.m2 * inv_n_);
+    return rolling::double2{streaming::bollinger_state::bands(b.close, m.mean, sd, k_).percent_b,
+                            streaming::zscore_state::score(b.close, m.mean, sd)};
+  }
+
+ private:
+  streaming::bollinger_state bands_;  // with z_, advanced only for unequal windows
+  streaming::zscore_state z_;
+  streaming::window_moments moments_;  // advanced only for equal windows
+  double inv_n_;
+  double k_;
+  bool shared_;
+};
+template <>
+struct kernel_pair<bollinger_percent_b::kernel, zscore::kernel> {
+  using type = percent_b_zscore_pair;
 };
 
 // ---- feature lists from window arrays ------------------------------------------------------

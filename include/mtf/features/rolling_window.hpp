@@ -15,7 +15,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace mtf::rolling {
 
@@ -31,6 +36,23 @@ inline double select(bool condition, double a, double b) noexcept {
                                (std::bit_cast<std::uint64_t>(b) & ~mask));
 }
 
+/// Two doubles that one SIMD instruction processes together where the target has one (SSE2 on
+/// x86-64; elsewhere the compiler does each lane in turn). +, -, * and / act lane by lane with
+/// IEEE rounding, so each lane holds exactly the bits of the scalar operation. Divisions and
+/// square roots are the kernels' costliest operations (measured here: one every ~1.2 ns for a
+/// scalar and for a pair alike), so a kernel with two independent ones does them as a pair.
+using double2 = double __attribute__((vector_size(2 * sizeof(double))));
+
+/// Lane-wise square root of a pair (each lane exactly std::sqrt of it: IEEE square roots are
+/// correctly rounded, and a NaN lane stays that NaN).
+inline double2 sqrt2(double2 x) noexcept {
+#if defined(__SSE2__)
+  return _mm_sqrt_pd(x);
+#else
+  return double2{std::sqrt(x[0]), std::sqrt(x[1])};
+#endif
+}
+
 /// Compensated running sum (Neumaier): `value()` is the sum of everything `add`ed with an error
 /// of a few ulps of the result, however many terms (plain summation drifts by ~sqrt(N) ulps of
 /// the largest partial sum, which a 10^7-bar rolling window does not forgive).
@@ -40,23 +62,40 @@ inline double select(bool condition, double a, double b) noexcept {
 /// terms; Knuth's TwoSum below yields the same error without one. The rounding error of a
 /// floating-point addition is exactly representable, so both expressions give the same bits
 /// (+0 when the addition is exact): this is Neumaier's sum, branch-free.
-class compensated_sum {
+///
+/// T is double, or double2 for two independent sums kept in the lanes of one register (half the
+/// instructions; each lane is the scalar sum bit for bit).
+template <class T>
+class basic_compensated_sum {
  public:
   /// Adds x (use add(-x) to remove a value from a rolling window).
-  void add(double x) noexcept {
-    const double t = sum_ + x;
-    const double x_part = t - sum_;      // the part of x that made it into t
-    const double sum_part = t - x_part;  // the part of sum_ that made it into t
+  void add(T x) noexcept {
+    const T t = sum_ + x;
+    const T x_part = t - sum_;      // the part of x that made it into t
+    const T sum_part = t - x_part;  // the part of sum_ that made it into t
     correction_ += (sum_ - sum_part) + (x - x_part);
     sum_ = t;
   }
+  /// Adds x to lane 0 only if `to_0` and to lane 1 only if `to_1` (pairs only): each lane as if
+  /// it alone had or had not been added to.
+  void add(T x, bool to_0, bool to_1) noexcept requires std::is_same_v<T, double2> {
+    basic_compensated_sum added = *this;
+    added.add(x);
+    if (to_0) sum_[0] = added.sum_[0], correction_[0] = added.correction_[0];
+    if (to_1) sum_[1] = added.sum_[1], correction_[1] = added.correction_[1];
+  }
   /// The compensated sum.
-  [[nodiscard]] double value() const noexcept { return sum_ + correction_; }
+  [[nodiscard]] T value() const noexcept { return sum_ + correction_; }
 
  private:
-  double sum_ = 0.0;
-  double correction_ = 0.0;
+  T sum_{};
+  T correction_{};
 };
+
+/// A compensated sum of doubles.
+using compensated_sum = basic_compensated_sum<double>;
+/// Two compensated sums advanced together, one per lane.
+using compensated_sum2 = basic_compensated_sum<double2>;
 
 }  // namespace mtf::rolling
 
@@ -119,12 +158,62 @@ class window_sum {
   }
   /// Values pushed so far.
   [[nodiscard]] std::size_t count() const noexcept { return count_; }
+  /// The window w.
+  [[nodiscard]] std::size_t window() const noexcept { return w_; }
 
  private:
   std::size_t w_;
   ring_buffer<double> values_;
   rolling::compensated_sum sum_;
   std::size_t count_ = 0;
+};
+
+/// Two window sums advanced together, lane 0 over windows of w_0 values and lane 1 of w_1: lane
+/// i of every result is exactly window_sum(w_i)'s for lane i's values (the same operations, one
+/// instruction for both lanes), at half the summation cost of two window_sums.
+class window_sum2 {
+ public:
+  window_sum2(std::size_t w_0, std::size_t w_1)
+      : w_0_(w_0), w_1_(w_1), values_0_(w_0), values_1_(w_1) {}
+  /// Pushes x[t] (both lanes); returns lane i's sum of x[t-w_i+1..t] (NaN before t = w_i-1).
+  rolling::double2 push(rolling::double2 x) noexcept {
+    const rolling::double2 leaving{values_0_.push(x[0]), values_1_.push(x[1])};
+    sum_.add(x);
+    const bool full_0 = count_ >= w_0_, full_1 = count_ >= w_1_;
+    if (full_0 && full_1) {
+      sum_.add(-leaving);
+    } else if (full_0 || full_1) {  // the shorter window is full, the longer still filling
+      sum_.add(-leaving, full_0, full_1);
+    }
+    ++count_;
+    const rolling::double2 sum = sum_.value();
+    return rolling::double2{count_ >= w_0_ ? sum[0] : rolling::warm_up_nan,
+                            count_ >= w_1_ ? sum[1] : rolling::warm_up_nan};
+  }
+
+ private:
+  std::size_t w_0_, w_1_;
+  ring_buffer<double> values_0_, values_1_;
+  rolling::compensated_sum2 sum_;
+  std::size_t count_ = 0;
+};
+
+/// Whether any of the last n values pushed is positive, in O(1) without storing the window: it
+/// keeps the push count at the latest positive value. The exact test a window sum cannot give
+/// (a compensated sum of volumes that all left the window can leave residue).
+class latest_positive {
+ public:
+  /// Pushes the next value.
+  void push(double x) noexcept {
+    ++count_;
+    latest_ = x > 0.0 ? count_ : latest_;
+  }
+  /// True when one of the last n values pushed (n >= 1) is positive.
+  [[nodiscard]] bool within(std::size_t n) const noexcept { return latest_ + n > count_; }
+
+ private:
+  std::size_t count_ = 0;   // values pushed
+  std::size_t latest_ = 0;  // count_ just after the latest positive value (0: none)
 };
 
 /// Mean and M2 (sum of squared deviations) of a window.
@@ -140,33 +229,33 @@ struct window_moments_value {
 /// Method: Welford's replace-one update (new value in, oldest out), with an exact two-pass
 /// recomputation every max(4w, 1024) windows so rounding cannot accumulate over long series
 /// (amortised cost <= 0.5 extra operations per value). A window whose values are all equal is
-/// detected exactly (a rolling count of unequal neighbours) and reported as mean = that value,
-/// m2 = 0, so flat stretches give exact zero deviation instead of rounding residue that would
-/// turn a z-score into noise.
+/// detected exactly (by the index of the latest value that differs from its predecessor: the
+/// window is flat when that index lies before it) and reported as mean = that value, m2 = 0, so
+/// flat stretches give exact zero deviation instead of rounding residue that would turn a z-score
+/// into noise.
 class window_moments {
  public:
   explicit window_moments(std::size_t w)
       : w_(w),
         recompute_every_(std::max<std::size_t>(4 * w, 1024)),
         inv_w_(1.0 / static_cast<double>(w)),
-        values_(w),
-        differs_(w > 1 ? w - 1 : 1) {}
+        values_(w) {}
+
+  /// The window w.
+  [[nodiscard]] std::size_t window() const noexcept { return w_; }
 
   /// Pushes x[t]; returns the moments of x[t-w+1..t] (not ready before t = w-1).
   window_moments_value push(double x) noexcept {
     const std::size_t t = count_++;
     const double x_old = values_.push(x);  // x[t-w] (valid once t >= w)
-    if (w_ > 1 && t > 0) {
-      // The window's w-1 neighbour pairs: pair t enters, pair t-w+1 (x[t-w+1] vs x[t-w]) leaves.
-      const std::size_t enters = x != last_ ? 1 : 0;
-      const std::size_t leaves = differs_.push(enters);
-      unequal_ += enters;
-      if (t >= w_) unequal_ -= leaves;
-    }
+    // Pair i compares x[i] with x[i-1]; the window holds pairs t-w+2..t, so it is flat exactly
+    // when the latest unequal pair is older than t-w+2 (0 stands for none: there is no pair 0).
+    last_change_ = t > 0 && x != last_ ? t : last_change_;
     last_ = x;
+    const bool flat = last_change_ + w_ < t + 2;
     if (t + 1 < w_) return {};
     if (t + 1 == w_) {
-      if (unequal_ == 0) {
+      if (flat) {
         mean_ = x;
       } else {
         recompute();
@@ -174,7 +263,7 @@ class window_moments {
       return {mean_, m2_, true};
     }
     ++since_recompute_;
-    if (unequal_ == 0) {
+    if (flat) {
       mean_ = x;
       m2_ = 0.0;
     } else if (since_recompute_ >= recompute_every_) {
@@ -211,10 +300,9 @@ class window_moments {
   std::size_t w_;
   std::size_t recompute_every_;
   double inv_w_;
-  ring_buffer<double> values_;        // the window
-  ring_buffer<std::size_t> differs_;  // 1 where a value differs from its predecessor
+  ring_buffer<double> values_;  // the window
   std::size_t count_ = 0;
-  std::size_t unequal_ = 0;  // neighbour pairs in the window that differ
+  std::size_t last_change_ = 0;  // latest t > 0 with x[t] != x[t-1] (0: none yet)
   std::size_t since_recompute_ = 0;
   double last_ = 0.0;
   double mean_ = 0.0;

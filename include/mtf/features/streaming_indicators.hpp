@@ -59,10 +59,26 @@ class sma_state {
   explicit sma_state(std::size_t n) : sum_(n), inv_n_(1.0 / static_cast<double>(n)) {}
   /// Pushes x[t]; returns the mean of x[t-n+1..t] (NaN for t < n-1).
   double push(double x) noexcept { return sum_.push(x) * inv_n_; }
+  /// The window n.
+  [[nodiscard]] std::size_t window() const noexcept { return sum_.window(); }
 
  private:
   window_sum sum_;
   double inv_n_;
+};
+
+/// Two simple moving averages advanced together (windows n_0, n_1 in lanes 0, 1): lane i is
+/// exactly sma_state(n_i)'s value.
+class sma_pair_state {
+ public:
+  sma_pair_state(std::size_t n_0, std::size_t n_1)
+      : sum_(n_0, n_1), inv_n_{1.0 / static_cast<double>(n_0), 1.0 / static_cast<double>(n_1)} {}
+  /// Pushes x[t] (both lanes); returns the two means at t.
+  rolling::double2 push(rolling::double2 x) noexcept { return sum_.push(x) * inv_n_; }
+
+ private:
+  window_sum2 sum_;
+  rolling::double2 inv_n_;
 };
 
 /// Exponential moving average, alpha = 2/(n+1), seeded at the n-th value with the SMA of the
@@ -170,14 +186,22 @@ class bollinger_state {
   bollinger_value push(double close) noexcept {
     const auto m = moments_.push(close);
     if (!m.ready) return {};
-    const double half_width = k_ * std::sqrt(m.m2 * inv_n_);
+    return bands(close, m.mean, std::sqrt(m.m2 * inv_n_), k_);
+  }
+  /// The bands of a full window with that mean and population standard deviation.
+  static bollinger_value bands(double close, double mean, double sd, double k) noexcept {
+    const double half_width = k * sd;
     bollinger_value out;
-    out.middle = m.mean;
-    out.lower = m.mean - half_width;
-    out.upper = m.mean + half_width;
+    out.middle = mean;
+    out.lower = mean - half_width;
+    out.upper = mean + half_width;
     out.percent_b = half_width > 0.0 ? (close - out.lower) / (2.0 * half_width) : 0.5;
     return out;
   }
+  /// The window n.
+  [[nodiscard]] std::size_t window() const noexcept { return moments_.window(); }
+  /// The band width k.
+  [[nodiscard]] double k() const noexcept { return k_; }
 
  private:
   window_moments moments_;
@@ -245,9 +269,17 @@ class realized_vol_state {
       : moments_(w), inv_(1.0 / static_cast<double>(w - 1)) {}
   /// Pushes the next return; returns the volatility of the last w returns (NaN before w).
   double push(double log_return) noexcept {
-    const auto m = moments_.push(log_return);
-    return m.ready ? std::sqrt(m.m2 * inv_) : rolling::warm_up_nan;
+    const double variance = push_variance(log_return);
+    return std::isnan(variance) ? variance : std::sqrt(variance);
   }
+  /// As push, but returns the sample variance (the volatility squared, before the square root,
+  /// for a caller that takes two roots at once).
+  double push_variance(double log_return) noexcept {
+    const auto m = moments_.push(log_return);
+    return m.ready ? m.m2 * inv_ : rolling::warm_up_nan;
+  }
+  /// The window w.
+  [[nodiscard]] std::size_t window() const noexcept { return moments_.window(); }
 
  private:
   window_moments moments_;
@@ -262,9 +294,14 @@ class zscore_state {
   double push(double x) noexcept {
     const auto m = moments_.push(x);
     if (!m.ready) return rolling::warm_up_nan;
-    const double sd = std::sqrt(m.m2 * inv_n_);
-    return sd > 0.0 ? (x - m.mean) / sd : 0.0;
+    return score(x, m.mean, std::sqrt(m.m2 * inv_n_));
   }
+  /// The z-score of x in a full window with that mean and population standard deviation.
+  static double score(double x, double mean, double sd) noexcept {
+    return sd > 0.0 ? (x - mean) / sd : 0.0;
+  }
+  /// The window n.
+  [[nodiscard]] std::size_t window() const noexcept { return moments_.window(); }
 
  private:
   window_moments moments_;
@@ -340,6 +377,8 @@ struct adx_value {
 class adx_state {
  public:
   explicit adx_state(std::size_t n) : n_(n), nd_(static_cast<double>(n)) {}
+  /// The window n.
+  [[nodiscard]] std::size_t window() const noexcept { return n_; }
   /// Pushes bar t; returns +DI, -DI and ADX at t.
   adx_value push(double high, double low, double close) noexcept {
     const std::size_t t = count_++;
@@ -370,12 +409,16 @@ class adx_state {
       s_minus_ = minus_seed_.value();
     } else {
       s_tr_ = s_tr_ - s_tr_ / nd_ + tr;
-      s_plus_ = s_plus_ - s_plus_ / nd_ + p;
-      s_minus_ = s_minus_ - s_minus_ / nd_ + m;
+      // +DM and -DM are smoothed, and below divided, as pairs: one division instruction each.
+      const rolling::double2 s = rolling::double2{s_plus_, s_minus_};
+      const rolling::double2 next = s - s / nd_ + rolling::double2{p, m};
+      s_plus_ = next[0];
+      s_minus_ = next[1];
     }
     adx_value out;
-    out.plus_di = s_tr_ > 0.0 ? 100.0 * (s_plus_ / s_tr_) : 0.0;
-    out.minus_di = s_tr_ > 0.0 ? 100.0 * (s_minus_ / s_tr_) : 0.0;
+    const rolling::double2 di = 100.0 * (rolling::double2{s_plus_, s_minus_} / s_tr_);
+    out.plus_di = s_tr_ > 0.0 ? di[0] : 0.0;
+    out.minus_di = s_tr_ > 0.0 ? di[1] : 0.0;
     const double di_sum = out.plus_di + out.minus_di;
     const double dx = di_sum > 0.0 ? 100.0 * (std::abs(out.plus_di - out.minus_di) / di_sum) : 0.0;
     if (t < 2 * n_ - 1) {
@@ -423,29 +466,26 @@ class obv_state {
   std::size_t count_ = 0;
 };
 
-/// volume / SMA(volume, n); 1 when every volume in the window is zero (tested exactly with a
-/// count of nonzero volumes: a compensated sum can leave residue).
+/// volume / SMA(volume, n); 1 when every volume in the window is zero (tested exactly, see
+/// latest_positive: a compensated sum can leave residue).
 class volume_ratio_state {
  public:
   explicit volume_ratio_state(std::size_t n)
-      : n_(n), sum_(n), volumes_(n), inv_n_(1.0 / static_cast<double>(n)) {}
+      : n_(n), sum_(n), inv_n_(1.0 / static_cast<double>(n)) {}
   /// Pushes volume[t]; returns the ratio at t (NaN for t < n-1).
   double push(double volume) noexcept {
     const std::size_t t = count_++;
-    const double leaving = volumes_.push(volume);  // volume[t-n]
-    nonzero_ += volume > 0.0;
-    if (t >= n_) nonzero_ -= leaving > 0.0;
+    positive_.push(volume);
     const double sum = sum_.push(volume);
     if (t + 1 < n_) return rolling::warm_up_nan;
-    return nonzero_ > 0 ? volume / (sum * inv_n_) : 1.0;
+    return positive_.within(n_) ? volume / (sum * inv_n_) : 1.0;
   }
 
  private:
   std::size_t n_;
   window_sum sum_;
-  ring_buffer<double> volumes_;
+  latest_positive positive_;
   double inv_n_;
-  std::size_t nonzero_ = 0;
   std::size_t count_ = 0;
 };
 
@@ -486,32 +526,29 @@ class cci_state {
 /// by the window's volume; 0 when that volume is zero.
 class cmf_state {
  public:
-  explicit cmf_state(std::size_t n) : n_(n), flows_(n), volumes_(n) {}
+  explicit cmf_state(std::size_t n) : n_(n), window_(n) {}
   /// Pushes bar t; returns CMF at t (NaN for t < n-1).
   double push(double high, double low, double close, double volume) noexcept {
     const std::size_t t = count_++;
     const double range = high - low;
     const double flow = range > 0.0 ? ((close - low) - (high - close)) / range * volume : 0.0;
-    const double old_flow = flows_.push(flow);        // bar t-n's
-    const double old_volume = volumes_.push(volume);  // bar t-n's
-    flow_sum_.add(flow);
-    volume_sum_.add(volume);
-    nonzero_ += volume > 0.0;
-    if (t >= n_) {
-      flow_sum_.add(-old_flow);
-      volume_sum_.add(-old_volume);
-      nonzero_ -= old_volume > 0.0;
-    }
+    // Money flow and volume travel as a pair (lane 0, lane 1): one ring, one pair of sums.
+    const rolling::double2 entering{flow, volume};
+    const rolling::double2 leaving = window_.push(entering);  // bar t-n's
+    sums_.add(entering);
+    positive_.push(volume);
+    if (t >= n_) sums_.add(-leaving);
     if (t + 1 < n_) return rolling::warm_up_nan;
-    const double v = volume_sum_.value();
-    return nonzero_ > 0 && v > 0.0 ? std::clamp(flow_sum_.value() / v, -1.0, 1.0) : 0.0;
+    const rolling::double2 sums = sums_.value();
+    const double v = sums[1];
+    return positive_.within(n_) && v > 0.0 ? std::clamp(sums[0] / v, -1.0, 1.0) : 0.0;
   }
 
  private:
   std::size_t n_;
-  ring_buffer<double> flows_, volumes_;
-  rolling::compensated_sum flow_sum_, volume_sum_;
-  std::size_t nonzero_ = 0;
+  ring_buffer<rolling::double2> window_;  // {money flow, volume} of the last n bars
+  rolling::compensated_sum2 sums_;        // their window sums
+  latest_positive positive_;
   std::size_t count_ = 0;
 };
 
