@@ -152,7 +152,7 @@ TEST_CASE("a random walk has no significant skill and the system never trades",
   CHECK(r.out.find("no significant skill") != std::string::npos);
 }
 
-TEST_CASE("a killed walk-forward resumes to the same study; windows run one by one agree",
+TEST_CASE("a killed walk-forward resumes to the same study, and windows run one by one agree",
           "[apps][e2e][walkforward]") {
   temp_dir dir("wf-resume");
   const auto data = dir / "switch_1d.csv";
