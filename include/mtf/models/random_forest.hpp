@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "mtf/core/xtensor.hpp"
 #include "mtf/models/fit_context.hpp"
 #include "mtf/models/model_specs.hpp"
+#include "mtf/models/row_subset.hpp"
 #include "mtf/models/tree_model.hpp"
 #include "mtf/models/xgboost_api.hpp"
 
@@ -50,7 +52,17 @@ class random_forest_model {
     if (!(spec.subsample > 0.0 && spec.subsample <= 1.0) ||
         !(spec.colsample_bynode > 0.0 && spec.colsample_bynode <= 1.0))
       throw model_error("random_forest: subsample and colsample_bynode must lie in (0, 1]");
-    const xgb::dmatrix train(x, y, w, ctx.threads);
+    // With several workers this one fits its contiguous share of the rows; xgboost combines
+    // the shares. min_child_weight below still sees every weight, so it is the same everywhere.
+    std::optional<xgb::dmatrix> shard_train;
+    if (ctx.shard.distributed()) {
+      std::vector<std::size_t> all(y.size());
+      std::iota(all.begin(), all.end(), std::size_t{0});
+      const auto mine = shard_of(all, ctx.shard);
+      shard_train.emplace(gather_rows(x, mine), gather(y, mine), gather(w, mine), ctx.threads);
+    }
+    const xgb::dmatrix train =
+        shard_train ? std::move(*shard_train) : xgb::dmatrix(x, y, w, ctx.threads);
     const xgb::dmatrix* cache[] = {&train};
     xgb::booster booster{std::span<const xgb::dmatrix* const>(cache)};
     tree_detail::set_common_params(booster, ctx.seed, ctx.threads);

@@ -230,8 +230,12 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
     std::array<std::vector<double>, base_count> base_losses;
     for (auto& l : base_losses)
       l.assign(folds.size(), 0.0);
+    // In a distributed fit the folds run one after another (the collective's calls must come
+    // in the same order on every worker), each with every thread.
     const std::size_t workers =
-        std::min(folds.size(), static_cast<std::size_t>(std::max(1, ctx.threads)));
+        ctx.shard.distributed()
+            ? 1
+            : std::min(folds.size(), static_cast<std::size_t>(std::max(1, ctx.threads)));
     auto fit_fold = [&](std::size_t f) {
       const auto& fold = folds[f];
       const matrix x_train = gather_rows(x, fold.train);
@@ -533,7 +537,7 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
   static base_tuple refit_all(const spec_tuple& specs, const matrix& x, std::span<const int> y,
                               std::span<const double> w, const fit_context& ctx,
                               std::index_sequence<I...>) {
-    if (ctx.threads <= 1 || base_count == 1) {
+    if (ctx.threads <= 1 || base_count == 1 || ctx.shard.distributed()) {
       // Braced initialisation evaluates left to right: base models train one after another.
       return base_tuple{fitted_model_t<std::tuple_element_t<I, std::tuple<BaseSpecs...>>>::fit(
           boost::hana::at_c<I>(specs), x, y, w, ctx)...};
