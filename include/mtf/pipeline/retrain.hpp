@@ -188,10 +188,12 @@ training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, intake::c
 /// Runs SPEC §4.3–4.12 for policy P on the window of `raw` ending at `end` and returns the
 /// candidate model with its report filled in (verdict not yet decided). Throws data_error
 /// (exit 2) for bad input and training_error (exit 3) when the data cannot give a deployable
-/// model.
+/// model. `shard`: the rows this process fits as one worker of a distributed retrain
+/// (`pipeline/distributed.hpp`); by default every row.
 template <TimeframePolicy P>
 candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
-                                  const train_options& opts, stage_timer& timer) {
+                                  const train_options& opts, stage_timer& timer,
+                                  model::row_shard shard = {}) {
   namespace rd = retrain_detail;
   const int threads = resolve_threads(opts.threads);
   const intake::calendar calendar = opts.calendar.value_or(intake::calendar::crypto);
@@ -230,8 +232,11 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
   // 8. Out-of-fold stacking over purged, embargoed folds, the stack guard, then the refit.
   policy_stack<P> stack = timer.run("models (out-of-fold stacking)", [&] {
     const auto folds = split::purged_kfold<P>(t_train, end_train);
-    const model::fit_context ctx{
-        .seed = opts.seed, .threads = threads, .row_times = t_train, .row_label_ends = end_train};
+    const model::fit_context ctx{.seed = opts.seed,
+                                 .threads = threads,
+                                 .row_times = t_train,
+                                 .row_label_ends = end_train,
+                                 .shard = shard};
     return model::fit_stack(P::base_models, P::meta_model, x_train, y_train, w_train, ctx, folds);
   });
 
