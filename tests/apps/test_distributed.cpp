@@ -158,7 +158,7 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("a killed worker fails the job at once; LATEST and the runs stay as they were",
+TEST_CASE("a killed worker fails the job at once, LATEST and the runs stay as they were",
           "[apps][distributed]") {
   temp_dir dir("distributed-killed");
   const auto files = write_three_symbols(dir.path());
