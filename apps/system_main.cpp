@@ -6,7 +6,6 @@
 #include MTF_SYSTEM_HEADER
 
 #include <CLI/CLI.hpp>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -124,22 +123,37 @@ int run_predict(const predict_options& o) {
   return 0;
 }
 
+/// Writes the HTML page (write_page(stream)) to `html` when asked -- atomically, never a partial
+/// page -- then the JSON (json_of()) or the terminal summary (terminal(stream)) to stdout.
+template <class Page, class Json, class Terminal>
+int print_report(const std::optional<std::filesystem::path>& html, bool json, Page&& write_page,
+                 Json&& json_of, Terminal&& terminal) {
+  if (html) {
+    std::ostringstream page;
+    write_page(page);
+    mtf::artifact::write_file_atomic(*html, page.str());
+  }
+  if (json)
+    std::cout << json_of().dump(2) << '\n';
+  else
+    terminal(std::cout);
+  return 0;
+}
+
 int run_evaluate(const predict_options& o) {
   using S = system_policy;
   const auto models = mtf::system::load_system_models<S>(o.models);
   const auto cal = o.calendar.value_or(models.execution.calendar);
   const auto input = mtf::pipeline::load_recent<typename S::execution>(o.data, cal);
   const auto ev = mtf::system::evaluate_system<S>(models, input.bars, cal);
-  if (o.html) {
-    std::ostringstream page;
-    mtf::system::write_system_html<S>(page, ev, o.data.string());
-    mtf::artifact::write_file_atomic(*o.html, page.str());  // never a partial page
-  }
-  if (o.json)
-    std::cout << mtf::system::evaluation_json<S>(ev, o.data.string()).dump(2) << '\n';
-  else
-    mtf::system::write_evaluation_terminal<S>(std::cout, ev, o.data.string(), binary_name);
-  return 0;
+  const std::string file = o.data.string();
+  return print_report(
+      o.html, o.json,
+      [&](std::ostream& page) { mtf::system::write_system_html<S>(page, ev, file); },
+      [&] { return mtf::system::evaluation_json<S>(ev, file); },
+      [&](std::ostream& out) {
+        mtf::system::write_evaluation_terminal<S>(out, ev, file, binary_name);
+      });
 }
 
 struct walkforward_options {
@@ -164,23 +178,26 @@ int run_walkforward(const walkforward_options& o) {
   const auto mode = o.force_promote ? mtf::system::history_models::force_promoted
                                     : mtf::system::history_models::deployed;
   const auto history = mtf::system::load_system_history<S>(o.studies, ids, mode);
-  const auto cal = o.calendar.value_or(mtf::intake::calendar::crypto);
+  // The calendar the execution models were trained with (crypto when none is in force).
+  const auto cal = o.calendar.value_or(history.execution.models.empty()
+                                           ? mtf::intake::calendar::crypto
+                                           : history.execution.models.begin()->second.calendar);
   const auto input = mtf::pipeline::load_recent<typename S::execution>(o.data, cal);
   const auto wf = mtf::system::walkforward_system<S>(history, input.bars, cal);
   if (o.force_promote)
     std::fprintf(stderr,
                  "*** NOTE: --force-promote: every window's fresh model is used whatever its gates "
                  "said; this is not what production would have deployed ***\n");
-  if (o.html) {
-    std::ostringstream page;
-    mtf::system::write_system_html<S>(page, wf.evaluation, o.data.string(), &wf);
-    mtf::artifact::write_file_atomic(*o.html, page.str());  // never a partial page
-  }
-  if (o.json)
-    std::cout << mtf::system::walkforward_json<S>(wf, o.data.string()).dump(2) << '\n';
-  else
-    mtf::system::write_walkforward_terminal<S>(std::cout, wf, o.data.string(), binary_name);
-  return 0;
+  const std::string file = o.data.string();
+  return print_report(
+      o.html, o.json,
+      [&](std::ostream& page) {
+        mtf::system::write_system_html<S>(page, wf.evaluation, file, &wf);
+      },
+      [&] { return mtf::system::walkforward_json<S>(wf, file); },
+      [&](std::ostream& out) {
+        mtf::system::write_walkforward_terminal<S>(out, wf, file, binary_name);
+      });
 }
 
 }  // namespace
@@ -257,7 +274,7 @@ int main(int argc, char** argv) {
                               "TF=ID: the study of timeframe TF to use where several exist");
   walkforward_cmd
       ->add_option("--calendar", walkforward.calendar,
-                   "trading calendar of the data (default crypto)")
+                   "trading calendar of the data (default: the execution models')")
       ->transform(CLI::CheckedTransformer(calendars));
   walkforward_cmd->add_flag(
       "--force-promote", walkforward.force_promote,

@@ -76,8 +76,9 @@ TEST_CASE("daily SPY bars pass intake with --calendar equities, not without (sha
   CHECK(equities.out.find("REPORT ONLY") != std::string::npos);
 }
 
-TEST_CASE("intraday stock bars pass intake with --calendar equities; a hole in a session counts",
-          "[apps][e2e][equities]") {
+TEST_CASE(
+    "intraday stock bars pass intake with --calendar equities, and a hole in a session counts",
+    "[apps][e2e][equities]") {
   temp_dir dir("stock-5m");
   const auto bin = fast_binary("retrain_5m_fast");
   const auto clean = dir / "stock_5m.csv";

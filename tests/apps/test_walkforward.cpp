@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "../chromium_screenshot.hpp"
 #include "app_fixtures.hpp"
 
 namespace fs = std::filesystem;
@@ -152,7 +153,7 @@ TEST_CASE("a random walk has no significant skill and the system never trades",
   CHECK(r.out.find("no significant skill") != std::string::npos);
 }
 
-TEST_CASE("a killed walk-forward resumes to the same study; windows run one by one agree",
+TEST_CASE("a killed walk-forward resumes to the same study, and windows run one by one agree",
           "[apps][e2e][walkforward]") {
   temp_dir dir("wf-resume");
   const auto data = dir / "switch_1d.csv";
@@ -310,15 +311,9 @@ TEST_CASE("walkforward.html renders in headless chromium (skipped without /usr/b
   CHECK(html.find("src=\"http") == std::string::npos);
   CHECK(html.find("href=\"http") == std::string::npos);
   const auto png = dir / "walkforward.png";
-  const std::string command =
-      "timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
-      "--disable-background-networking --disable-component-update --disable-sync --no-first-run "
-      "--user-data-dir='" +
-      (dir / "profile").string() + "' --screenshot='" + png.string() +
-      "' --window-size=1280,2000 'file://" + page.string() + "' > '" +
-      (dir / "chromium.log").string() + "' 2>&1";
-  INFO("command: " << command);
-  CHECK(std::system(command.c_str()) == 0);
+  const auto shot = mtf::test::chromium_screenshot(page, png, dir.path());
+  INFO("command: " << shot.command);
+  CHECK(shot.status == 0);
   REQUIRE(fs::exists(png));
   // A blank 1280x2000 page compresses to a few kB; charts and tables take far more.
   CHECK(fs::file_size(png) > 50'000);

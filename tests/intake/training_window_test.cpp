@@ -43,7 +43,7 @@ TEST_CASE("a window edge inside a bar drops that bar, never splits it", "[intake
   CHECK(cut.dropped_older + cut.bars.size() + cut.dropped_later == s.size());
 }
 
-TEST_CASE("a window beyond the data keeps everything; one before it keeps nothing",
+TEST_CASE("a window beyond the data keeps everything, one before it keeps nothing",
           "[intake][window]") {
   const auto s = hourly(10);
   const auto all = cut_window(s, -100 * 3600, 100 * 3600);

@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 
+#include "../chromium_screenshot.hpp"
 #include "mtf/reports/html_report.hpp"
 
 namespace mtf::reports {
@@ -82,16 +83,9 @@ TEST_CASE("the HTML report renders in headless chromium (skipped without /usr/bi
     std::ofstream out(page);
     mtf::reports::write_html_report(out, mtf::reports::sample_report());
   }
-  const std::string command =
-      "timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
-      "--disable-background-networking --disable-component-update --disable-sync --no-first-run "
-      "--user-data-dir='" +
-      (dir / "profile").string() + "' --screenshot='" + png.string() +
-      "' --window-size=1280,2000 'file://" + page.string() + "' > '" +
-      (dir / "chromium.log").string() + "' 2>&1";
-  INFO("command: " << command);
-  const int status = std::system(command.c_str());
-  CHECK(status == 0);
+  const auto shot = mtf::test::chromium_screenshot(page, png, dir);
+  INFO("command: " << shot.command);
+  CHECK(shot.status == 0);
   REQUIRE(std::filesystem::exists(png));
   // A blank 1280x2000 page compresses to a few kB; charts, tables and text take far more.
   CHECK(std::filesystem::file_size(png) > 50'000);

@@ -107,8 +107,9 @@ TEST_CASE("evaluate refuses a file with too few bars outside every model's train
   }
 }
 
-TEST_CASE("sized returns compound each trade's sized return; the drawdown follows the sized curve",
-          "[system][evaluate]") {
+TEST_CASE(
+    "sized returns compound each trade's sized return, and the drawdown follows the sized curve",
+    "[system][evaluate]") {
   mtf::backtest::backtest_result r;
   // Three trades entering at bars 0, 2, 4: +10%, -20%, +5%.
   r.trades = {{0, 1, 1, 0, 0, 0.10}, {2, 3, 1, 0, 0, -0.20}, {4, 5, 1, 0, 0, 0.05}};

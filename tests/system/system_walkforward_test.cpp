@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../chromium_screenshot.hpp"
 #include "mtf/system/system_report.hpp"
 #include "mtf/system/system_walkforward.hpp"
 #include "system_test_support.hpp"
@@ -480,15 +481,9 @@ TEST_CASE("the page renders in headless chromium (skipped without /usr/bin/chrom
     std::ofstream out(page);
     write_system_html<overlay_system>(out, wf.evaluation, "planted.csv", &wf);
   }
-  const std::string command =
-      "timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
-      "--disable-background-networking --disable-component-update --disable-sync --no-first-run "
-      "--user-data-dir='" +
-      (s.path / "profile").string() + "' --screenshot='" + png.string() +
-      "' --window-size=1280,2000 'file://" + page.string() + "' > '" +
-      (s.path / "chromium.log").string() + "' 2>&1";
-  INFO("command: " << command);
-  CHECK(std::system(command.c_str()) == 0);
+  const auto shot = mtf::test::chromium_screenshot(page, png, s.path);
+  INFO("command: " << shot.command);
+  CHECK(shot.status == 0);
   REQUIRE(fs::exists(png));
   // A blank 1280x2000 page compresses to a few kB; charts, tables and text take far more.
   CHECK(fs::file_size(png) > 50'000);
