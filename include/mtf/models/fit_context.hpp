@@ -20,18 +20,25 @@ namespace mtf::model {
 /// contiguous rows [n·rank/world, n·(rank+1)/world) of every xgboost training and
 /// early-stopping set, and xgboost combines the workers' sketches, histograms and metrics.
 /// Every worker must hold the same rows and call the same fits in the same order.
+/// With `local_rows` every worker instead passes only its own rows (the rows of its symbols,
+/// `pipeline/distributed_retrain.hpp`) and fits all of them; what one process computes over all
+/// rows (the early-stopping tail, logistic-regression sums) is then pooled through the
+/// collective (`models/pooled_rows.hpp`).
 struct row_shard {
   std::size_t rank = 0;
-  std::size_t world = 1;  ///< 1: this process fits every row (no collective)
+  std::size_t world = 1;    ///< 1: this process fits every row (no collective)
+  bool local_rows = false;  ///< each worker's rows are its own (not a copy of everyone's)
   [[nodiscard]] bool distributed() const noexcept { return world > 1; }
 };
 
 /// The indices of `rows` (a list of row indices) that worker `shard` fits: its contiguous share.
-/// Throws model_error when there are fewer rows than workers (a worker would have none).
+/// Throws model_error when there are fewer rows than workers (a worker would have none). With
+/// `local_rows` the rows are already this worker's own: all of them.
 inline std::vector<std::size_t> shard_of(std::span<const std::size_t> rows, row_shard shard) {
   if (shard.world == 0 || shard.rank >= shard.world)
     throw model_error("row shard: rank " + std::to_string(shard.rank) + " of " +
                       std::to_string(shard.world) + " workers");
+  if (shard.local_rows) return {rows.begin(), rows.end()};
   if (rows.size() < shard.world)
     throw model_error("distributed fit: " + std::to_string(rows.size()) +
                       " rows cannot be shared by " + std::to_string(shard.world) + " workers");

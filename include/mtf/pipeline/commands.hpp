@@ -12,6 +12,7 @@
 #include "mtf/artifact/run_store.hpp"
 #include "mtf/pipeline/bundled_sample.hpp"
 #include "mtf/pipeline/distributed.hpp"
+#include "mtf/pipeline/distributed_retrain.hpp"
 #include "mtf/pipeline/inference.hpp"
 #include "mtf/pipeline/options.hpp"
 #include "mtf/pipeline/promotion.hpp"
@@ -54,13 +55,17 @@ inline void ensure_output_directory(const std::filesystem::path& dir,
 }
 
 /// `train --distributed`: this process as one worker of a distributed retrain
-/// (`pipeline/distributed.hpp`). Worker 0 takes the lock before joining (a held lock fails the
-/// job at once), trains with the others, leaves the collective and then decides and publishes
-/// exactly as `train` does; the other workers train and write nothing.
+/// (`pipeline/distributed_retrain.hpp`): it reads and prepares only its share of the `--data`
+/// symbols. Worker 0 takes the lock before joining (a held lock fails the job at once), trains
+/// with the others, leaves the collective and then decides and publishes exactly as `train`
+/// does; the other workers train and write nothing.
 template <TimeframePolicy P>
-int run_train_distributed(const train_options& opts) {
+int run_train_distributed(train_options opts) {
   const worker_environment env = read_worker_environment();
+  // More workers than symbols: every worker refuses before joining, so none waits for it.
+  (void)symbols_of_worker(opts.data.size(), env.task_id, env.workers);
   const bool writer = env.task_id == 0;
+  opts.log_labels = true;
   std::optional<artifact::run_lock> lock;
   std::optional<artifact::run_store> store;
   if (writer) {
@@ -77,12 +82,7 @@ int run_train_distributed(const train_options& opts) {
     const distributed_worker worker(env);
     std::fprintf(stderr, "distributed retrain: worker %d of %d joined\n", worker.rank(),
                  worker.workers());
-    const raw_inputs raw = timer.run("intake", [&] { return read_inputs<P>(opts.data); });
-    const std::int64_t end = opts.to.value_or(newest_close(raw));
-    worker.require_same({digest_prefix(raw.data_hash), opts.seed, static_cast<std::uint64_t>(end),
-                         static_cast<std::uint64_t>(raw.files.size())},
-                        "the input data");
-    c.emplace(train_candidate_from<P>(raw, end, opts, timer, worker.shard()));
+    if (auto mine = train_candidate_distributed<P>(opts, timer, worker)) c.emplace(std::move(*mine));
   }  // leaves the collective: what follows is this worker's alone
   if (!writer) {
     std::fprintf(stderr, "distributed retrain: worker %d trained; worker 0 writes the artifact\n",
@@ -97,6 +97,7 @@ template <TimeframePolicy P>
 int run_train(train_options opts) {
   default_data<P>(opts);
   if (opts.distributed) return run_train_distributed<P>(opts);
+  opts.log_labels = true;
   ensure_output_directory(
       opts.report_only ? opts.out / std::string(P::name) / "report-only" : opts.out, opts.out);
   // The lock is taken first so a second retrain of this timeframe and directory fails at once.

@@ -35,6 +35,9 @@ struct train_options : common_options {
   /// One worker of a distributed retrain (`pipeline/distributed.hpp`, started by
   /// scripts/mtf-distributed): the tracker and this worker's task from the environment.
   bool distributed = false;
+  /// Print the k, class-count and fold lines of `log_labels_and_folds` (train does; the windows
+  /// of a walk-forward study do not).
+  bool log_labels = false;
 };
 
 /// `walkforward`: a retrain every `every_days` over history, each judged on the period after it.
