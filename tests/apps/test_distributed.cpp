@@ -5,9 +5,11 @@
 // its bound with nothing promoted and no worker left running.
 #include <signal.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -72,7 +74,92 @@ bool no_worker_left(const fs::path& pid_file) {
   return true;
 }
 
+/// A row count of the data section of the latest run's report under `out`.
+std::size_t report_alone_rows(const fs::path& out, const char* field) {
+  return read_json(latest_run_dir(out, "1h") / "report.json")
+      .at("data")
+      .at(field)
+      .get<std::size_t>();
+}
+
+/// The line of `text` that starts with `prefix` (empty when there is none).
+std::string line_starting(const std::string& text, const std::string& prefix) {
+  for (const auto& line : lines_of(text))
+    if (line.rfind(prefix, 0) == 0) return line;
+  return {};
+}
+
+/// What a worker's "holds" line says: its row count, the pooled row count and its symbols.
+struct held_share {
+  std::size_t rows = 0, pooled = 0, train = 0, calibration = 0, test = 0;
+  std::string symbols;
+};
+
+held_share worker_share(const std::string& err, int rank, int workers) {
+  const std::string prefix = "distributed retrain: worker " + std::to_string(rank) + " of " +
+                             std::to_string(workers) + " holds ";
+  const std::string line = line_starting(err, prefix);
+  held_share out;
+  if (line.empty()) return out;
+  int symbol_count = 0;
+  std::sscanf(line.c_str() + prefix.size(),
+              "%zu rows of %zu pooled (train %zu, calibration %zu, test %zu) of %d", &out.rows,
+              &out.pooled, &out.train, &out.calibration, &out.test, &symbol_count);
+  out.symbols = line.substr(line.find("): ") + 3);
+  return out;
+}
+
+/// Every coefficient, intercept, mean and scale of two logistic-regression model files.
+double largest_difference(const nlohmann::json& a, const nlohmann::json& b) {
+  double out = 0.0;
+  for (const char* key : {"mean", "scale", "intercept"})
+    for (std::size_t i = 0; i < a.at(key).size(); ++i)
+      out = std::max(out, std::abs(a.at(key)[i].get<double>() - b.at(key)[i].get<double>()));
+  for (std::size_t k = 0; k < a.at("coef").size(); ++k)
+    for (std::size_t j = 0; j < a.at("coef")[k].size(); ++j)
+      out = std::max(out,
+                     std::abs(a.at("coef")[k][j].get<double>() - b.at("coef")[k][j].get<double>()));
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE(
+    "workers holding only their own interleaved rows fit the bytes of one process, and the "
+    "logistic regression of one process up to summation order",
+    "[apps][distributed]") {
+  temp_dir dir("distributed-own-rows");
+  const auto probe = fast_binary("distributed_fit_probe");
+  const auto alone = run(probe, {(dir / "alone").string()}, dir.path());
+  INFO("alone: " << alone.err);
+  REQUIRE(alone.exit_code == 0);
+  const auto linear_alone = read_json(dir / "alone" / "rank0" / "logistic_regression.json");
+  for (int workers : {2, 3}) {
+    const auto out = dir / ("workers" + std::to_string(workers));
+    const auto pids = dir / ("pids" + std::to_string(workers));
+    const auto r = run(launcher(),
+                       launch_args(workers, 120, pids,
+                                   {probe.string(), out.string(), "--distributed", "--own-rows"}),
+                       dir.path());
+    INFO(workers << " workers: stdout\n" << r.out << "\nstderr\n" << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(no_worker_left(pids));
+    for (int rank = 0; rank < workers; ++rank) {
+      INFO("rank " << rank);
+      const auto rank_dir = out / ("rank" + std::to_string(rank));
+      // Early stopping cut on the pooled times: the same rounds, the same trees.
+      CHECK(slurp(rank_dir / "gradient_boosting.json") ==
+            slurp(dir / "alone" / "rank0" / "gradient_boosting.json"));
+      CHECK(slurp(rank_dir / "random_forest.json") ==
+            slurp(dir / "alone" / "rank0" / "random_forest.json"));
+      // Sums over workers in another order: equal to rounding, and equal on every worker.
+      const auto linear = read_json(rank_dir / "logistic_regression.json");
+      CHECK(largest_difference(linear, linear_alone) < 1e-10);
+      CHECK(slurp(rank_dir / "logistic_regression.json") ==
+            slurp(out / "rank0" / "logistic_regression.json"));
+    }
+  }
+}
 
 TEST_CASE("a distributed fit on features of few distinct values gives the bytes of one process",
           "[apps][distributed]") {
@@ -126,6 +213,28 @@ TEST_CASE(
   CHECK(no_worker_left(pids));
   CHECK(count_of(two.err, "worker 1 trained; worker 0 writes the artifact") == 1);
 
+  // Each worker read and prepared only its symbols (file i to worker i mod 2), and the pooled
+  // rows are one process's rows.
+  const held_share w0 = worker_share(two.err, 0, 2), w1 = worker_share(two.err, 1, 2);
+  CHECK(w0.symbols == "btc_1h, wild_1h");
+  CHECK(w1.symbols == "calm_1h");
+  CHECK(w0.rows > 0);
+  CHECK(w1.rows > 0);
+  CHECK(w0.rows + w1.rows == w0.pooled);
+  CHECK(w1.pooled == w0.pooled);
+  CHECK(w0.train + w1.train == report_alone_rows(dir / "alone", "train_rows"));
+  CHECK(w0.calibration + w1.calibration == report_alone_rows(dir / "alone", "calibration_rows"));
+  CHECK(w0.test + w1.test == report_alone_rows(dir / "alone", "test_rows"));
+  // k, the train class counts and the purged folds' cut times, from what the workers pooled,
+  // are those of one process on all rows.
+  const std::string k_line = line_starting(alone.err, "labels: k ");
+  const std::string folds_line = line_starting(alone.err, "folds: [");
+  REQUIRE(!k_line.empty());
+  REQUIRE(!folds_line.empty());
+  CHECK(line_starting(two.err, "labels: k ") == k_line);
+  CHECK(line_starting(two.err, "folds: [") == folds_line);
+  CHECK(count_of(two.err, "labels: k ") == 1);  // worker 0 alone says it
+
   // Worker 0 alone wrote: one run, promoted through LATEST like any other.
   REQUIRE(run_dirs(dir / "two", "1h").size() == 1);
   const auto report = read_json(latest_run_dir(dir / "two", "1h") / "report.json");
@@ -140,6 +249,11 @@ TEST_CASE(
   }
   CHECK(std::isfinite(loss));
   CHECK(std::abs(loss - loss_alone) <= 0.005);
+  // The run says how many workers trained it.
+  CHECK(report.at("workers") == 2);
+  CHECK(report_alone.at("workers") == 1);
+  CHECK(read_json(latest_run_dir(dir / "two", "1h") / "metadata.json").at("workers") == 2);
+  CHECK(report.at("labels").at("k") == report_alone.at("labels").at("k"));
 
   // The artifact is an ordinary one: predict loads it and scores the newest bars.
   const auto predicted = run(
@@ -241,6 +355,22 @@ TEST_CASE("workers given different data refuse together after joining (exit 4), 
   CHECK(no_worker_left(pids));
   CHECK_FALSE(fs::exists(dir / "out" / "1h" / "LATEST.json"));
   CHECK(run_dirs(dir / "out", "1h").empty());
+}
+
+TEST_CASE("more workers than --data files refuse at once with a clear message (exit 1)",
+          "[apps][distributed]") {
+  temp_dir dir("distributed-too-many");
+  const auto files = write_three_symbols(dir.path());
+  auto command = train_args(files, dir / "out");
+  command.insert(command.begin(), fast_binary("retrain_1h_fast").string());
+  command.push_back("--distributed");
+  const auto pids = dir / "pids";
+  const auto r = run(launcher(), launch_args(4, 300, pids, command), dir.path());
+  INFO("stderr\n" << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("4 workers for 3 --data file(s)") != std::string::npos);
+  CHECK(no_worker_left(pids));
+  CHECK_FALSE(fs::exists(dir / "out" / "1h" / "LATEST.json"));
 }
 
 TEST_CASE("train --distributed outside a launched job is a usage error naming the variable",

@@ -210,8 +210,7 @@ inline k_solution choose_k(std::optional<double> fixed_k, double target_neutral_
 /// choose_k from the critical k values of the training rows in any order (both the solve and
 /// the fixed-k share depend on their multiset only): how a distributed retrain decides k from
 /// the values every worker gathered (SPEC §10d).
-inline k_solution choose_k_from_critical(std::optional<double> fixed_k,
-                                         double target_neutral_share,
+inline k_solution choose_k_from_critical(std::optional<double> fixed_k, double target_neutral_share,
                                          std::vector<double> critical) {
   if (fixed_k) return evaluate_fixed_k_from_critical(critical, *fixed_k, target_neutral_share);
   return solve_k_from_critical(std::move(critical), target_neutral_share);

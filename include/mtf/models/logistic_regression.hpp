@@ -86,22 +86,20 @@ class logistic_regression_model {
       throw model_error("logistic_regression: feature matrix has a non-finite value");
     if (!pool.distributed()) {
       model.mean_ = input.colwise().mean().transpose();
-      model.scale_ =
-          ((input.rowwise() - model.mean_.transpose()).array().square().colwise().sum() /
-           static_cast<double>(n))
-              .sqrt()
-              .transpose();
+      model.scale_ = ((input.rowwise() - model.mean_.transpose()).array().square().colwise().sum() /
+                      static_cast<double>(n))
+                         .sqrt()
+                         .transpose();
     } else {
       // The pooled mean and population deviation: sums over every worker's rows.
       const double pooled_rows = counts[0] + counts[1] + counts[2];
       Eigen::VectorXd sums = input.colwise().sum().transpose();
-      sum_over_workers(std::span<double>(sums.data(), static_cast<std::size_t>(sums.size())),
-                       pool);
+      sum_over_workers(std::span<double>(sums.data(), static_cast<std::size_t>(sums.size())), pool);
       model.mean_ = sums / pooled_rows;
       Eigen::VectorXd squares =
           (input.rowwise() - model.mean_.transpose()).array().square().colwise().sum().transpose();
-      sum_over_workers(
-          std::span<double>(squares.data(), static_cast<std::size_t>(squares.size())), pool);
+      sum_over_workers(std::span<double>(squares.data(), static_cast<std::size_t>(squares.size())),
+                       pool);
       model.scale_ = (squares / pooled_rows).array().sqrt().matrix();
     }
     for (Eigen::Index j = 0; j < model.scale_.size(); ++j)
@@ -127,8 +125,8 @@ class logistic_regression_model {
     sum_over_workers(std::span<double>(&weight_sum, 1), pool);
     if (!(weight_sum > 0.0)) throw model_error("logistic_regression: all weights are zero");
 
-    model.theta_ = solve(design, onehot, s, 1.0 / spec.C, std::max(1.0, weight_sum),
-                         model.iterations_, pool);
+    model.theta_ =
+        solve(design, onehot, s, 1.0 / spec.C, std::max(1.0, weight_sum), model.iterations_, pool);
     return model;
   }
 

@@ -7,9 +7,11 @@
 /// every worker receives the same bits, in rank order.
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -80,8 +82,7 @@ inline std::vector<double> pool_rows(std::span<const double> mine,
 }
 
 /// Every worker's text, indexed by rank (for the per-symbol report lines worker 0 writes).
-inline std::vector<std::string> gather_text_from_workers(const std::string& mine,
-                                                         row_shard shard) {
+inline std::vector<std::string> gather_text_from_workers(const std::string& mine, row_shard shard) {
   if (!shard.distributed()) return {mine};
   std::vector<double> counts(shard.world, 0.0);
   counts[shard.rank] = static_cast<double>(mine.size());

@@ -304,8 +304,8 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
         for (std::size_t r : pooled->folds[f].validation)
           validated_by[r] = static_cast<int>(f);
       }
-      out.oof_ = matrix(std::array<std::size_t, 2>{np, width},
-                        std::numeric_limits<double>::quiet_NaN());
+      out.oof_ =
+          matrix(std::array<std::size_t, 2>{np, width}, std::numeric_limits<double>::quiet_NaN());
       for (std::size_t r = 0; r < np; ++r)
         if (validated_by[r] >= 0)
           for (std::size_t c = 0; c < width; ++c)
@@ -356,8 +356,7 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
         const auto meta = logistic_regression_model::fit(
             meta_spec, stacking_detail::rows_of(out.oof_, fit_rows), gather(ys, fit_rows),
             gather(ws, std::span<const std::size_t>(fit_rows)), meta_ctx);
-        const matrix p =
-            meta.predict_proba(stacking_detail::rows_of(out.oof_, fs[f].validation));
+        const matrix p = meta.predict_proba(stacking_detail::rows_of(out.oof_, fs[f].validation));
         meta_losses.push_back(log_loss(p, gather(ys, fs[f].validation)));
         for (std::size_t i = 0; i < fs[f].validation.size(); ++i)
           for (std::size_t k = 0; k < 3; ++k)

@@ -82,7 +82,8 @@ int run_train_distributed(train_options opts) {
     const distributed_worker worker(env);
     std::fprintf(stderr, "distributed retrain: worker %d of %d joined\n", worker.rank(),
                  worker.workers());
-    if (auto mine = train_candidate_distributed<P>(opts, timer, worker)) c.emplace(std::move(*mine));
+    if (auto mine = train_candidate_distributed<P>(opts, timer, worker))
+      c.emplace(std::move(*mine));
   }  // leaves the collective: what follows is this worker's alone
   if (!writer) {
     std::fprintf(stderr, "distributed retrain: worker %d trained; worker 0 writes the artifact\n",

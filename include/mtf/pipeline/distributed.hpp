@@ -3,15 +3,11 @@
 /// one pooled model together through xgboost's own collective (rabit), started by
 /// `scripts/mtf-distributed` (a tracker plus N workers, locally or under `srun -n N`).
 ///
-/// Every worker reads every `--data` file and prepares the same rows (intake, features and the
-/// leakage audit, labels with k solved on the pooled train rows, the purged split, class
-/// weights, the purged folds are deterministic, so they agree without messages: the inputs'
-/// identity is checked with one allreduce). Each xgboost fit — every fold and the refit of each
-/// tree base model — runs on every worker over that worker's contiguous share of its rows
-/// (`model::row_shard`), and xgboost allreduces sketches, histograms and early-stopping
-/// metrics, so every worker ends with the same boosters. Logistic regressions, calibration,
-/// gates and backtest are computed by every worker from those same models; worker 0 alone takes
-/// the output lock and writes the artifact through the ordinary decision and atomic promotion.
+/// This header is the worker's membership of the job (environment, joining, rank checks, the
+/// inputs' identity); the retrain itself, in which each worker reads and prepares only its share
+/// of the `--data` symbols and the pooled quantities are made global with the collective, is
+/// `pipeline/distributed_retrain.hpp`. Worker 0 alone takes the output lock and writes the
+/// artifact through the ordinary decision and atomic promotion.
 
 #include <cstdint>
 #include <cstdio>
@@ -92,7 +88,8 @@ class distributed_worker {
                            " (the tracker must sort workers by task id)");
   }
 
-  /// The rows this worker fits of every xgboost training set.
+  /// The contiguous share of rows this worker fits when every worker holds the same rows
+  /// (`model::row_shard`; the retrain uses `local_rows` instead: each worker its own rows).
   [[nodiscard]] model::row_shard shard() const {
     return {static_cast<std::size_t>(env_.task_id), static_cast<std::size_t>(env_.workers)};
   }
@@ -100,8 +97,8 @@ class distributed_worker {
   [[nodiscard]] int workers() const noexcept { return env_.workers; }
 
   /// Fails on every worker (artifact_error, exit 4) unless all of them pass the same `values`
-  /// (the inputs' identity: data hash, seed, window end). Workers that prepared different rows
-  /// would make different xgboost calls and hang or train nonsense together.
+  /// (the inputs' identity: file list, seed, window end). Workers given different inputs would
+  /// make different collective calls and hang or train nonsense together.
   void require_same(const std::vector<std::uint64_t>& values, std::string_view what) const {
     std::vector<std::uint64_t> low = values, high = values;
     xgb::allreduce_min(low);

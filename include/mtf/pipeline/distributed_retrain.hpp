@@ -23,6 +23,7 @@
 /// a buffer padded with -0.0, exact, so the pooled values are the same bits on every worker.
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -115,11 +116,11 @@ std::optional<candidate<P>> train_candidate_distributed(const train_options& opt
     artifact::sha256 names;
     for (const auto& f : opts.data)
       names.update(f.string() + '\n');
-    worker.require_same({digest_prefix(names.hex_digest()), opts.seed,
-                         static_cast<std::uint64_t>(opts.to.value_or(0)),
-                         static_cast<std::uint64_t>(opts.data.size()),
-                         static_cast<std::uint64_t>(calendar)},
-                        "the input data");
+    worker.require_same(
+        {digest_prefix(names.hex_digest()), opts.seed,
+         static_cast<std::uint64_t>(opts.to.value_or(0)),
+         static_cast<std::uint64_t>(opts.data.size()), static_cast<std::uint64_t>(calendar)},
+        "the input data");
   }
 
   std::vector<std::filesystem::path> my_files;
@@ -162,7 +163,8 @@ std::optional<candidate<P>> train_candidate_distributed(const train_options& opt
   std::vector<std::size_t> order(np);
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return all_time[a] < all_time[b] || (all_time[a] == all_time[b] && all_symbol[a] < all_symbol[b]);
+    return all_time[a] < all_time[b] ||
+           (all_time[a] == all_time[b] && all_symbol[a] < all_symbol[b]);
   });
   std::vector<std::int64_t> time_p(np), end_p(np);
   std::vector<std::uint32_t> symbol_p(np);
@@ -176,8 +178,8 @@ std::optional<candidate<P>> train_candidate_distributed(const train_options& opt
   }
 
   // The purged split of the pooled rows, and each segment's local rows (contiguous, in order).
-  const split::segments seg = timer.run(
-      "split + labels", [&] { return split::chronological_split<P>(time_p, end_p); });
+  const split::segments seg =
+      timer.run("split + labels", [&] { return split::chronological_split<P>(time_p, end_p); });
   const std::size_t lt0 = dd::local_bound(position, seg.train.begin),
                     lt1 = dd::local_bound(position, seg.train.end),
                     lc0 = dd::local_bound(position, seg.calibration.begin),
@@ -274,9 +276,8 @@ std::optional<candidate<P>> train_candidate_distributed(const train_options& opt
       seg.calibration.size(), 3);
   const matrix x_test_local = row_range(rows.x, ls0, ls1);
   const std::size_t base_columns = 3 * policy_stack<P>::base_count;
-  const matrix base_local = x_test_local.shape()[0] > 0
-                                ? stack.base_probabilities(x_test_local)
-                                : matrix::from_shape({0, base_columns});
+  const matrix base_local = x_test_local.shape()[0] > 0 ? stack.base_probabilities(x_test_local)
+                                                        : matrix::from_shape({0, base_columns});
   const auto test_positions = positions_in(ls0, ls1, seg.test.begin);
   const matrix test_base = dd::as_matrix(
       model::pool_rows(dd::flat(base_local), test_positions, seg.test.size(), base_columns, pool),

@@ -211,6 +211,10 @@ inline void log_labels_and_folds(const k_solution& k, const label_distribution& 
                train.rows, train.count[0], train.count[1], train.count[2]);
   std::string line = "folds:";
   for (const auto& f : folds) {
+    if (f.validation.empty()) {
+      line += " [empty]";
+      continue;
+    }
     line += " [" + std::to_string(train_time[f.validation.front()]) + ".." +
             std::to_string(train_time[f.validation.back()]) + " train " +
             std::to_string(f.train.size()) + "]";

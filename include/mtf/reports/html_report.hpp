@@ -429,8 +429,8 @@ inline void write_html_report(std::ostream& out, const run_report& r) {
     << "<code>" << html_escape(r.run_id) << "</code> &middot; " << html_escape(r.generated_at)
     << " &middot; seed " << r.seed << " &middot; " << r.threads << " threads"
     << (r.workers > 1 ? " &middot; " + std::to_string(r.workers) + " workers" : std::string())
-    << " &middot; horizon "
-    << r.horizon << " bars &middot; calendar " << html_escape(r.calendar) << "<br>"
+    << " &middot; horizon " << r.horizon << " bars &middot; calendar " << html_escape(r.calendar)
+    << "<br>"
     << "<code>" << html_escape(r.run_path) << "</code></div>\n";
   o << "<div class=\"verdict " << decision_name(r.verdict.outcome) << "\">"
     << html_escape(verdict_text(r.verdict));

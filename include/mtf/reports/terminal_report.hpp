@@ -106,8 +106,8 @@ inline void write_terminal_report(std::ostream& out, const run_report& r, bool c
   } else {
     o << paint("mtf retrain " + r.timeframe, bold, colour) << "  run " << r.run_id << "  seed "
       << r.seed << "  threads " << r.threads
-      << (r.workers > 1 ? "  workers " + std::to_string(r.workers) : std::string())
-      << "  horizon " << r.horizon << " bars\n";
+      << (r.workers > 1 ? "  workers " + std::to_string(r.workers) : std::string()) << "  horizon "
+      << r.horizon << " bars\n";
   }
 
   for (std::size_t i = 0; i < r.data.symbols.size(); ++i) {

@@ -5,21 +5,28 @@
 // every row; with --distributed it joins the job's collective (pipeline/distributed.hpp, the
 // code path of `train --distributed`) and fits its row shard. SCALE.md: with at most max_bin
 // distinct values per feature and subsample = 1, any number of workers gives the same bytes.
+// With --own-rows each worker keeps only its own rows, interleaved as a retrain's symbols are
+// (row i to worker i mod N), and fits them with `row_shard::local_rows` (the early-stopping
+// tail cut on the pooled times, the logistic regression's sums added over the workers).
 //
-//   distributed_fit_probe OUT_DIR [--distributed]
-// writes OUT_DIR/rank<r>/gradient_boosting.json and random_forest.json (r = 0 alone).
+//   distributed_fit_probe OUT_DIR [--distributed [--own-rows]]
+// writes OUT_DIR/rank<r>/gradient_boosting.json, random_forest.json and
+// logistic_regression.json (r = 0 alone).
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "mtf/core/errors.hpp"
 #include "mtf/labels/class_balance.hpp"
 #include "mtf/models/gradient_boosting.hpp"
+#include "mtf/models/logistic_regression.hpp"
 #include "mtf/models/random_forest.hpp"
+#include "mtf/models/row_subset.hpp"
 #include "mtf/pipeline/distributed.hpp"
 
 namespace {
@@ -62,20 +69,38 @@ data_set make_data() {
 
 int main(int argc, char** argv) {
   try {
-    if (argc < 2 || argc > 3 || (argc == 3 && std::string(argv[2]) != "--distributed")) {
-      std::fprintf(stderr, "usage: distributed_fit_probe OUT_DIR [--distributed]\n");
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    const bool distributed = args.size() >= 2 && args[1] == "--distributed";
+    const bool own_rows = distributed && args.size() == 3 && args[2] == "--own-rows";
+    if (args.empty() || args.size() > 3 || (args.size() >= 2 && !distributed) ||
+        (args.size() == 3 && !own_rows)) {
+      std::fprintf(stderr, "usage: distributed_fit_probe OUT_DIR [--distributed [--own-rows]]\n");
       return 1;
     }
-    const std::filesystem::path out = argv[1];
-    const bool distributed = argc == 3;
+    const std::filesystem::path out = args[0];
     std::optional<mtf::pipeline::distributed_worker> worker;
     if (distributed) worker.emplace(mtf::pipeline::read_worker_environment());
-    const data_set d = make_data();
+    data_set d = make_data();
+    mtf::model::row_shard shard = worker ? worker->shard() : mtf::model::row_shard{};
+    if (own_rows) {
+      // Keep rows i with i mod N == rank: this worker's "symbols".
+      shard.local_rows = true;
+      data_set own;
+      std::vector<std::size_t> keep;
+      for (std::size_t i = shard.rank; i < rows; i += shard.world)
+        keep.push_back(i);
+      own.x = mtf::model::gather_rows(d.x, keep);
+      own.y = mtf::model::gather(std::span<const int>(d.y), keep);
+      own.w = mtf::model::gather(std::span<const double>(d.w), keep);
+      own.time = mtf::model::gather(std::span<const std::int64_t>(d.time), keep);
+      own.label_end = mtf::model::gather(std::span<const std::int64_t>(d.label_end), keep);
+      d = std::move(own);
+    }
     const mtf::model::fit_context ctx{.seed = 7,
                                       .threads = 1,
                                       .row_times = d.time,
                                       .row_label_ends = d.label_end,
-                                      .shard = worker ? worker->shard() : mtf::model::row_shard{}};
+                                      .shard = shard};
     const auto boosting = mtf::model::gradient_boosting_model::fit({.rounds = 30,
                                                                     .max_depth = 4,
                                                                     .eta = 0.3,
@@ -86,10 +111,12 @@ int main(int argc, char** argv) {
     const auto forest = mtf::model::random_forest_model::fit(
         {.trees = 10, .max_depth = 4, .min_leaf = 20, .subsample = 1.0, .colsample_bynode = 1.0},
         d.x, d.y, d.w, ctx);
+    const auto linear = mtf::model::logistic_regression_model::fit({.C = 0.1}, d.x, d.y, d.w, ctx);
     const auto dir = out / ("rank" + std::to_string(worker ? worker->rank() : 0));
     std::filesystem::create_directories(dir);
     boosting.save(dir / "gradient_boosting.json");
     forest.save(dir / "random_forest.json");
+    linear.save(dir / "logistic_regression.json");
     std::printf("rank %d: %d boosting rounds kept\n", worker ? worker->rank() : 0,
                 boosting.rounds());
     return 0;
