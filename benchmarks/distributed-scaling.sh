@@ -34,7 +34,7 @@ for n in $counts; do
     >"$outdir/w$n/stdout" 2>"$outdir/w$n/stderr"
   end=$(date +%s.%N)
   line=$(printf '%d worker(s): job %.1f s;' "$n" "$(echo "$end - $start" | bc)")
-  loss=$(sed -n 's/.*"test_log_loss": *\([0-9.e+-]*\).*/\1/p' "$outdir"/w"$n"/models/*/report-only/*/report.json 2>/dev/null | head -1)
+  loss=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["validation"]["test_log_loss"])' "$outdir"/w"$n"/models/*/report-only/*/report.json 2>/dev/null || true)
   line+=$(printf ' test log loss %s;' "${loss:-?}")
   for ((r = 0; r < n; r++)); do
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$outdir/w$n/time.$r")
