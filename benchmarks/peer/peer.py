@@ -133,7 +133,8 @@ POLICIES = {
         "class_targets": (0.45, 0.10, 0.45),
         "base_models": [
             {"kind": "random_forest", "trees": 150, "max_depth": 10, "min_leaf": 50},
-            {"kind": "gradient_boosting", "rounds": 150, "max_depth": 8, "eta": 0.05},
+            {"kind": "gradient_boosting", "rounds": 150, "max_depth": 8, "eta": 0.05,
+             "max_bin": 64},
         ],
         "meta_C": 0.1,
     },
@@ -549,8 +550,9 @@ def fit_base(spec, x, y, w, times, label_end, ctx):
             subsample=GB_DEFAULTS["subsample"], colsample_bytree=GB_DEFAULTS["colsample_bytree"],
             reg_alpha=GB_DEFAULTS["l1"], reg_lambda=GB_DEFAULTS["l2"],
             min_child_weight=GB_DEFAULTS["min_child_weight"], objective="multi:softprob",
-            tree_method="hist", n_jobs=ctx["threads"], random_state=ctx["seed"],
-            eval_metric="mlogloss", early_stopping_rounds=GB_DEFAULTS["early_stopping_rounds"])
+            tree_method="hist", max_bin=spec.get("max_bin", 256), n_jobs=ctx["threads"],
+            random_state=ctx["seed"], eval_metric="mlogloss",
+            early_stopping_rounds=GB_DEFAULTS["early_stopping_rounds"])
         model.fit(x[fit], y[fit], sample_weight=w[fit], eval_set=[(x[stop], y[stop])],
                   sample_weight_eval_set=[w[stop]], verbose=False)
         return model  # predict_proba uses the best iteration

@@ -194,3 +194,42 @@ TEST_CASE("tree models reject bad specs and inputs with clear errors", "[models]
   std::vector<std::size_t> beyond = {0, 200};
   CHECK_THROWS_AS(mtf::model::gather_rows(data.x, beyond), mtf::model_error);
 }
+
+TEST_CASE("max_bin reaches xgboost: splits can only fall on histogram bin edges",
+          "[models][trees]") {
+  // One feature spread evenly over [0, 1), labels up only in its top tenth. With 256 bins there is
+  // a bin edge within a few rows of 0.9, so a stump separates 0.85 from 0.95; with 2 bins the
+  // only edge is near the median, so 0.85 and 0.95 fall into the same leaf whatever is learned.
+  const std::size_t n = 1000;
+  matrix x(std::array<std::size_t, 2>{n, 1});
+  std::vector<int> y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    x(i, 0) = static_cast<double>(i) / static_cast<double>(n);
+    y[i] = i >= 900 ? 2 : 0;
+  }
+  const fit_context ctx{.seed = 1, .threads = 1};
+  for (int bins : {2, 256}) {
+    INFO("max_bin " << bins);
+    const random_forest forest{.trees = 1,
+                               .max_depth = 1,
+                               .min_leaf = 1,
+                               .subsample = 1.0,
+                               .colsample_bynode = 1.0,
+                               .max_bin = bins};
+    const gradient_boosting boosting{
+        .rounds = 5, .max_depth = 1, .eta = 0.3, .early_stopping_rounds = 0, .max_bin = bins};
+    const matrix pf = random_forest_model::fit(forest, x, y, {}, ctx).predict_proba(x);
+    const matrix pg = gradient_boosting_model::fit(boosting, x, y, {}, ctx).predict_proba(x);
+    for (const matrix* p : {&pf, &pg}) {
+      if (bins == 2) {
+        CHECK((*p)(850, 2) == (*p)(950, 2));
+        CHECK((*p)(100, 2) < (*p)(950, 2));  // the median edge still splits off the low half
+      } else {
+        CHECK((*p)(850, 2) < (*p)(950, 2));
+      }
+    }
+  }
+  CHECK_THROWS_WITH(random_forest_model::fit(
+                        {.trees = 1, .max_depth = 1, .min_leaf = 1, .max_bin = 1}, x, y, {}, ctx),
+                    Catch::Contains("max_bin must be at least 2"));
+}

@@ -43,7 +43,7 @@ TEST_CASE("specs in the policy table read as type(member=value, ...)", "[reports
   CHECK(
       mtf::setting_text(mtf::model::random_forest{.trees = 200, .max_depth = 8, .min_leaf = 50}) ==
       "random_forest(trees=200, max_depth=8, min_leaf=50, subsample=0.632, "
-      "colsample_bynode=0.6)");
+      "colsample_bynode=0.6, max_bin=256)");
   CHECK(mtf::setting_text(mtf::feature::stochastic_k{14, 3}) ==
         "stochastic_k(window=14, smooth=3)");
   CHECK(mtf::setting_text(mtf::label::volatility_adaptive{.vol_window = 48}) ==

@@ -106,7 +106,7 @@ class gradient_boosting_model {
     if (early_stopping) tail.emplace(x_tail, y_tail, w_tail, ctx.threads);
     const xgb::dmatrix* cache[] = {&train, tail ? &*tail : nullptr};
     xgb::booster booster{std::span<const xgb::dmatrix* const>(cache, tail ? 2 : 1)};
-    tree_detail::set_common_params(booster, ctx.seed, ctx.threads);
+    tree_detail::set_common_params(booster, ctx.seed, ctx.threads, spec.max_bin);
     booster.set_param("max_depth", std::to_string(spec.max_depth));
     booster.set_param("eta", xgb::param_value(spec.eta));
     booster.set_param("subsample", xgb::param_value(spec.subsample));

@@ -19,6 +19,7 @@ struct random_forest {
   int min_leaf;                   ///< the plan's min samples per leaf
   double subsample = 0.632;       ///< share of rows per tree, as a bootstrap draws
   double colsample_bynode = 0.6;  ///< share of features tried per split
+  int max_bin = 256;              ///< histogram bins per feature (xgboost's default)
 };
 
 /// Objective of gradient boosting.
@@ -48,6 +49,7 @@ struct gradient_boosting {
   int early_stopping_rounds = 50;  ///< patience on a purged tail of the training fold
   boosting_objective objective = boosting_objective::softprob;
   double focal_gamma = 2.0;  ///< used when objective == focal
+  int max_bin = 256;         ///< histogram bins per feature (xgboost's default)
 };
 
 /// Multinomial logistic regression (L2, sklearn's C), features standardised on training rows.
@@ -62,8 +64,9 @@ struct no_meta_model {};
 
 }  // namespace mtf::model
 
-MTF_DESCRIBE(mtf::model::random_forest, trees, max_depth, min_leaf, subsample, colsample_bynode);
+MTF_DESCRIBE(mtf::model::random_forest, trees, max_depth, min_leaf, subsample, colsample_bynode,
+             max_bin);
 MTF_DESCRIBE(mtf::model::gradient_boosting, rounds, max_depth, eta, subsample, colsample_bytree, l1,
-             l2, min_child_weight, early_stopping_rounds, objective, focal_gamma);
+             l2, min_child_weight, early_stopping_rounds, objective, focal_gamma, max_bin);
 MTF_DESCRIBE(mtf::model::logistic_regression, C);
 MTF_DESCRIBE(mtf::model::no_meta_model);

@@ -67,7 +67,7 @@ class random_forest_model {
         shard_train ? std::move(*shard_train) : xgb::dmatrix(x, y, w, ctx.threads);
     const xgb::dmatrix* cache[] = {&train};
     xgb::booster booster{std::span<const xgb::dmatrix* const>(cache)};
-    tree_detail::set_common_params(booster, ctx.seed, ctx.threads);
+    tree_detail::set_common_params(booster, ctx.seed, ctx.threads, spec.max_bin);
     booster.set_param("num_parallel_tree", std::to_string(spec.trees));
     booster.set_param("eta", "1");
     booster.set_param("max_depth", std::to_string(spec.max_depth));

@@ -81,14 +81,20 @@ class tree_model {
 };
 
 namespace tree_detail {
-/// Parameters every mtf tree model sets: 3-class softprob, hist trees, strict parameter names,
-/// seed (xgboost takes a signed int: reduced modulo 2^31) and threads.
-inline void set_common_params(xgb::booster& booster, std::uint64_t seed, int threads) {
+/// Parameters every mtf tree model sets: 3-class softprob, hist trees with `max_bin` histogram
+/// bins per feature, strict parameter names, seed (xgboost takes a signed int: reduced modulo
+/// 2^31) and threads. The split search enumerates every bin of every feature at every node, so
+/// on a few thousand rows the bin count, not the row count, sets the cost of a tree.
+inline void set_common_params(xgb::booster& booster, std::uint64_t seed, int threads, int max_bin) {
+  if (max_bin < 2)
+    throw model_error("tree model: max_bin must be at least 2 (got " + std::to_string(max_bin) +
+                      ")");
   booster.set_param("validate_parameters", "1");
   booster.set_param("booster", "gbtree");
   booster.set_param("objective", "multi:softprob");
   booster.set_param("num_class", "3");
   booster.set_param("tree_method", "hist");
+  booster.set_param("max_bin", std::to_string(max_bin));
   booster.set_param("seed", std::to_string(seed % 2147483648ULL));
   booster.set_param("nthread", std::to_string(threads < 0 ? 0 : threads));
 }
