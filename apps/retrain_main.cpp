@@ -115,6 +115,10 @@ int main(int argc, char** argv) {
   add_common(*train_cmd, train, false);
   train_cmd->add_option("--out", train.out, "artifact directory")->capture_default_str();
   train_cmd->add_flag("--report-only", train.report_only, "write the report, promote nothing");
+  train_cmd->add_flag("--distributed", train.distributed,
+                      "one worker of a distributed retrain started by scripts/mtf-distributed "
+                      "(tracker and task from DMLC_TRACKER_URI, DMLC_TRACKER_PORT, DMLC_TASK_ID, "
+                      "DMLC_NUM_WORKER); worker 0 alone writes the artifact");
   train_cmd->add_flag("--force-promote", train.force_promote,
                       "promote even if gates fail (recorded as forced)");
   add_date(*train_cmd, "--to", train.to,

@@ -20,11 +20,12 @@ packages=(
   nlohmann-json3-dev                  # artifacts and reports
   clang-format
   python3                             # scripts/mtf-fleet (standard library only) and its tests
+  python3-xgboost                     # the rabit tracker of scripts/mtf-distributed (SPEC §10d)
   clang-14 libclang-rt-14-dev         # libFuzzer + sanitizer runtimes for tests/fuzz (--preset fuzz)
 )
 for arg in "$@"; do
   case "$arg" in
-    --peer) packages+=(python3-sklearn python3-xgboost python3-pandas python3-numpy) ;;
+    --peer) packages+=(python3-sklearn python3-pandas python3-numpy) ;;
     --browser) packages+=(chromium) ;;
     --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 1 ;;

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "mtf/reports/html_report.hpp"
+#include "mtf/reports/json_report.hpp"
 #include "mtf/reports/terminal_report.hpp"
 
 namespace mtf::reports {
@@ -143,4 +145,19 @@ TEST_CASE(
   CHECK(text.find("calibration  ") == std::string::npos);
   CHECK(text.find("models  ") == std::string::npos);
   CHECK(text.find("EVALUATED: 1 gate failed (skill)") != std::string::npos);
+}
+
+TEST_CASE("a distributed run's report states its worker count and one process's does not",
+          "[report]") {
+  run_report r = mtf::reports::sample_report();
+  r.workers = 4;
+  CHECK(render(r, false).find("  workers 4  ") != std::string::npos);
+  CHECK(mtf::reports::render_html_report(r).find(" &middot; 4 workers &middot; ") !=
+        std::string::npos);
+  const run_report back =
+      mtf::reports::report_from_json(nlohmann::json::parse(mtf::reports::report_to_json(r).dump()));
+  CHECK(back.workers == 4);
+  r.workers = 1;
+  CHECK(render(r, false).find("workers") == std::string::npos);
+  CHECK(mtf::reports::render_html_report(r).find("workers &middot;") == std::string::npos);
 }

@@ -168,14 +168,14 @@ inline k_solution solve_k(const label_inputs& inputs, std::span<const std::size_
   return solve_k(std::span<const series_rows>(&part, 1), target_neutral_share);
 }
 
-/// Reports the neutral share a given k (finite, >= 0) produces on the training rows, as a
-/// k_solution with `fixed_by_policy` set.
-inline k_solution evaluate_fixed_k(std::span<const series_rows> train, double k,
-                                   double target_neutral_share) {
+/// Reports the neutral share a given k (finite, >= 0) produces on training rows of the given
+/// critical k values (see critical_k), as a k_solution with `fixed_by_policy` set.
+inline k_solution evaluate_fixed_k_from_critical(std::span<const double> critical, double k,
+                                                 double target_neutral_share) {
   if (!std::isfinite(k) || k < 0.0)
     throw std::invalid_argument("labels: a fixed k must be finite and non-negative");
   label_detail::check_target(target_neutral_share);
-  const std::vector<double> critical = label_detail::training_critical_k(train);
+  if (critical.empty()) throw training_error("solve_k: no training rows to solve k on");
   k_solution out;
   out.k = k;
   out.fixed_by_policy = true;
@@ -188,12 +188,32 @@ inline k_solution evaluate_fixed_k(std::span<const series_rows> train, double k,
   return out;
 }
 
+/// Reports the neutral share a given k (finite, >= 0) produces on the training rows, as a
+/// k_solution with `fixed_by_policy` set.
+inline k_solution evaluate_fixed_k(std::span<const series_rows> train, double k,
+                                   double target_neutral_share) {
+  if (!std::isfinite(k) || k < 0.0)
+    throw std::invalid_argument("labels: a fixed k must be finite and non-negative");
+  label_detail::check_target(target_neutral_share);
+  return evaluate_fixed_k_from_critical(label_detail::training_critical_k(train), k,
+                                        target_neutral_share);
+}
+
 /// The policy's k: `fixed_k` when it has a value (reported with its achieved share), otherwise
 /// solved on the training rows for `target_neutral_share`.
 inline k_solution choose_k(std::optional<double> fixed_k, double target_neutral_share,
                            std::span<const series_rows> train) {
   if (fixed_k) return evaluate_fixed_k(train, *fixed_k, target_neutral_share);
   return solve_k(train, target_neutral_share);
+}
+
+/// choose_k from the critical k values of the training rows in any order (both the solve and
+/// the fixed-k share depend on their multiset only): how a distributed retrain decides k from
+/// the values every worker gathered (SPEC §10d).
+inline k_solution choose_k_from_critical(std::optional<double> fixed_k, double target_neutral_share,
+                                         std::vector<double> critical) {
+  if (fixed_k) return evaluate_fixed_k_from_critical(critical, *fixed_k, target_neutral_share);
+  return solve_k_from_critical(std::move(critical), target_neutral_share);
 }
 
 }  // namespace mtf

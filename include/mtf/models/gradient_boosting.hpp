@@ -18,6 +18,7 @@
 #include "mtf/models/fit_context.hpp"
 #include "mtf/models/focal_loss.hpp"
 #include "mtf/models/model_specs.hpp"
+#include "mtf/models/pooled_rows.hpp"
 #include "mtf/models/row_subset.hpp"
 #include "mtf/models/tree_model.hpp"
 #include "mtf/models/xgboost_api.hpp"
@@ -75,9 +76,30 @@ class gradient_boosting_model {
       w_fit = gather(w, fit_rows);
       w_tail = gather(w, tail_rows);
     }
-    const matrix& train_x = early_stopping ? x_fit : x;
-    const std::span<const int> train_y = early_stopping ? std::span<const int>(y_fit) : y;
-    const std::span<const double> train_w = early_stopping ? std::span<const double>(w_fit) : w;
+    if (ctx.shard.distributed()) {
+      // Several workers: this one fits and evaluates its contiguous share of the fit rows and
+      // of the tail (with `local_rows`: its own rows of each); xgboost combines the shares'
+      // histograms and the tail metric, so every worker sees the same loss and stops at the
+      // same round.
+      if (!early_stopping) {
+        fit_rows.resize(y.size());
+        std::iota(fit_rows.begin(), fit_rows.end(), std::size_t{0});
+      }
+      fit_rows = shard_of(fit_rows, ctx.shard);
+      x_fit = gather_rows(x, fit_rows);
+      y_fit = gather(y, fit_rows);
+      w_fit = gather(w, fit_rows);
+      if (early_stopping) {
+        tail_rows = shard_of(tail_rows, ctx.shard);
+        x_tail = gather_rows(x, tail_rows);
+        y_tail = gather(y, tail_rows);
+        w_tail = gather(w, tail_rows);
+      }
+    }
+    const bool subset = early_stopping || ctx.shard.distributed();
+    const matrix& train_x = subset ? x_fit : x;
+    const std::span<const int> train_y = subset ? std::span<const int>(y_fit) : y;
+    const std::span<const double> train_w = subset ? std::span<const double>(w_fit) : w;
 
     const xgb::dmatrix train(train_x, train_y, train_w, ctx.threads);
     std::optional<xgb::dmatrix> tail;
@@ -161,10 +183,12 @@ class gradient_boosting_model {
       if (ctx.row_times.size() != rows)
         throw model_error("gradient_boosting: " + std::to_string(ctx.row_times.size()) +
                           " row times for " + std::to_string(rows) + " rows");
-      return split::purged_tail_split(all, ctx.row_times, ctx.row_label_ends, tail_share);
+      return pooled_tail_split(all, ctx.row_times, ctx.row_label_ends, tail_share, ctx.shard);
     }
     if (!ctx.row_label_ends.empty())
       throw model_error("gradient_boosting: early stopping with label ends needs row times");
+    if (ctx.shard.local_rows)
+      throw model_error("gradient_boosting: a distributed fit on local rows needs row times");
     std::vector<std::int64_t> index_times(all.begin(), all.end());
     return split::purged_tail_split(all, index_times, {}, tail_share);
   }

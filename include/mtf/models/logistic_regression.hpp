@@ -20,6 +20,7 @@
 #include "mtf/core/xtensor.hpp"
 #include "mtf/models/fit_context.hpp"
 #include "mtf/models/model_specs.hpp"
+#include "mtf/models/pooled_rows.hpp"
 
 namespace mtf::model {
 
@@ -36,6 +37,12 @@ namespace mtf::model {
 /// `LogisticRegression(multi_class='multinomial', C=C)` fitted on the standardised matrix.
 /// Solver: Newton's method with the full (3(d+1))² Hessian and Armijo backtracking, to a
 /// gradient max-norm of 1e-10 · max(1, Σ s_i).
+///
+/// Distributed (`fit_context::shard` with `local_rows`, SPEC §10d): every worker passes its own
+/// rows and the fit is that of their union: class counts, the standardisation's sums, the
+/// weight sum, and in every Newton iteration the loss, gradient and Hessian sums are added over
+/// the workers with xgboost's allreduce, so every worker takes the same steps and ends with the
+/// same model -- one process's model up to the order of the floating-point sums.
 class logistic_regression_model {
  public:
   static constexpr std::size_t classes = 3;
@@ -43,14 +50,17 @@ class logistic_regression_model {
 
   /// Fits on rows `x` (finite), labels `y` in {0,1,2}, sample weights `w` (empty = 1). Throws
   /// `training_error` when a class has no rows (its intercept would diverge) and `model_error`
-  /// for bad shapes, non-finite features or non-positive C. `ctx` is unused (deterministic).
+  /// for bad shapes, non-finite features or non-positive C. `ctx` only says whether the rows
+  /// are one worker's share of a distributed fit (deterministic either way).
   static logistic_regression_model fit(const logistic_regression& spec, const matrix& x,
                                        std::span<const int> y, std::span<const double> w,
-                                       const fit_context& /*ctx*/ = {}) {
+                                       const fit_context& ctx = {}) {
     const std::size_t n = x.shape()[0], d = x.shape()[1];
+    const row_shard pool = ctx.shard.local_rows ? ctx.shard : row_shard{};
     if (!(spec.C > 0.0) || !std::isfinite(spec.C))
       throw model_error("logistic_regression: C must be positive and finite");
-    if (n == 0 || d == 0) throw model_error("logistic_regression: empty feature matrix");
+    if (d == 0 || (n == 0 && !pool.distributed()))
+      throw model_error("logistic_regression: empty feature matrix");
     if (y.size() != n || (!w.empty() && w.size() != n))
       throw model_error("logistic_regression: rows, labels and weights differ in length");
     std::array<double, classes> counts{};
@@ -63,6 +73,7 @@ class logistic_regression_model {
         throw model_error("logistic_regression: weight at row " + std::to_string(i) +
                           " is negative or not finite");
     }
+    sum_over_workers(counts, pool);
     for (std::size_t c = 0; c < classes; ++c)
       if (counts[c] == 0.0)
         throw training_error("logistic_regression: class " + std::to_string(c) +
@@ -73,11 +84,24 @@ class logistic_regression_model {
     const auto input = map(x);
     if (!input.allFinite())
       throw model_error("logistic_regression: feature matrix has a non-finite value");
-    model.mean_ = input.colwise().mean().transpose();
-    model.scale_ = ((input.rowwise() - model.mean_.transpose()).array().square().colwise().sum() /
-                    static_cast<double>(n))
-                       .sqrt()
-                       .transpose();
+    if (!pool.distributed()) {
+      model.mean_ = input.colwise().mean().transpose();
+      model.scale_ = ((input.rowwise() - model.mean_.transpose()).array().square().colwise().sum() /
+                      static_cast<double>(n))
+                         .sqrt()
+                         .transpose();
+    } else {
+      // The pooled mean and population deviation: sums over every worker's rows.
+      const double pooled_rows = counts[0] + counts[1] + counts[2];
+      Eigen::VectorXd sums = input.colwise().sum().transpose();
+      sum_over_workers(std::span<double>(sums.data(), static_cast<std::size_t>(sums.size())), pool);
+      model.mean_ = sums / pooled_rows;
+      Eigen::VectorXd squares =
+          (input.rowwise() - model.mean_.transpose()).array().square().colwise().sum().transpose();
+      sum_over_workers(std::span<double>(squares.data(), static_cast<std::size_t>(squares.size())),
+                       pool);
+      model.scale_ = (squares / pooled_rows).array().sqrt().matrix();
+    }
     for (Eigen::Index j = 0; j < model.scale_.size(); ++j)
       if (!(model.scale_(j) > 0.0)) model.scale_(j) = 1.0;  // constant column: leave centred
 
@@ -97,11 +121,12 @@ class logistic_regression_model {
       s(static_cast<Eigen::Index>(i)) = w.empty() ? 1.0 : w[i];
       onehot(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = 1.0;
     }
-    const double weight_sum = s.sum();
+    double weight_sum = s.sum();
+    sum_over_workers(std::span<double>(&weight_sum, 1), pool);
     if (!(weight_sum > 0.0)) throw model_error("logistic_regression: all weights are zero");
 
     model.theta_ =
-        solve(design, onehot, s, 1.0 / spec.C, std::max(1.0, weight_sum), model.iterations_);
+        solve(design, onehot, s, 1.0 / spec.C, std::max(1.0, weight_sum), model.iterations_, pool);
     return model;
   }
 
@@ -235,10 +260,11 @@ class logistic_regression_model {
     }
   }
 
-  /// Objective at `theta` (classes x (d+1)); fills `probs` (n x classes).
+  /// Objective at `theta` (classes x (d+1)) over every worker's rows of `pool`; fills `probs`
+  /// (n x classes, this worker's rows).
   static double objective(const Eigen::MatrixXd& design, const Eigen::MatrixXd& onehot,
                           const Eigen::VectorXd& s, double l2, const Eigen::MatrixXd& theta,
-                          Eigen::MatrixXd& probs) {
+                          Eigen::MatrixXd& probs, row_shard pool) {
     const Eigen::Index d = theta.cols() - 1;
     Eigen::MatrixXd scores = design * theta.transpose();
     double loss = 0.0;
@@ -249,6 +275,7 @@ class logistic_regression_model {
       loss += s(i) * (log_sum - scores.row(i).dot(onehot.row(i)));
       probs.row(i) = (scores.row(i).array() - log_sum).exp().matrix();
     }
+    sum_over_workers(std::span<double>(&loss, 1), pool);
     return loss + 0.5 * l2 * theta.leftCols(d).squaredNorm();
   }
 
@@ -258,19 +285,22 @@ class logistic_regression_model {
   /// direction v; the gradient is orthogonal to v, so solving with H + c·v vᵀ gives the same step
   /// as the pseudo-inverse and keeps the intercepts' sum at 0.
   static Eigen::MatrixXd solve(const Eigen::MatrixXd& design, const Eigen::MatrixXd& onehot,
-                               const Eigen::VectorXd& s, double l2, double scale, int& iterations) {
+                               const Eigen::VectorXd& s, double l2, double scale, int& iterations,
+                               row_shard pool) {
     const Eigen::Index n = design.rows(), cols = design.cols(), d = cols - 1;
     const Eigen::Index k_classes = static_cast<Eigen::Index>(classes);
     const Eigen::Index dim = k_classes * cols;
     Eigen::MatrixXd theta = Eigen::MatrixXd::Zero(k_classes, cols);
     Eigen::MatrixXd probs(n, k_classes), trial_probs(n, k_classes);
-    double loss = objective(design, onehot, s, l2, theta, probs);
+    double loss = objective(design, onehot, s, l2, theta, probs, pool);
     const double tolerance = 1e-10 * scale;
     constexpr int max_iterations = 200;
     for (iterations = 0; iterations < max_iterations; ++iterations) {
       // Gradient (classes x cols): Σ_i s_i (p_i − y_i) z̃_i + l2 · W.
       const Eigen::MatrixXd residual = (probs - onehot).array().colwise() * s.array();
       Eigen::MatrixXd gradient = residual.transpose() * design;
+      sum_over_workers(
+          std::span<double>(gradient.data(), static_cast<std::size_t>(gradient.size())), pool);
       gradient.leftCols(d) += l2 * theta.leftCols(d);
       const double gradient_norm = gradient.cwiseAbs().maxCoeff();
       if (gradient_norm <= tolerance) return theta;
@@ -286,8 +316,11 @@ class logistic_regression_model {
           hessian.block(k * cols, l * cols, cols, cols) = block;
           if (l != k) hessian.block(l * cols, k * cols, cols, cols) = block.transpose();
         }
-        hessian.block(k * cols, k * cols, d, d).diagonal().array() += l2;
       }
+      sum_over_workers(std::span<double>(hessian.data(), static_cast<std::size_t>(hessian.size())),
+                       pool);
+      for (Eigen::Index k = 0; k < k_classes; ++k)
+        hessian.block(k * cols, k * cols, d, d).diagonal().array() += l2;
       const double shift = std::max(1.0, hessian.diagonal().mean());
       for (Eigen::Index k = 0; k < k_classes; ++k)
         for (Eigen::Index l = 0; l < k_classes; ++l)
@@ -310,7 +343,7 @@ class logistic_regression_model {
       for (int halving = 0; halving < 60; ++halving, t *= 0.5) {
         for (Eigen::Index k = 0; k < k_classes; ++k)
           trial.row(k) = theta.row(k) + t * step.segment(k * cols, cols).transpose();
-        const double trial_loss = objective(design, onehot, s, l2, trial, trial_probs);
+        const double trial_loss = objective(design, onehot, s, l2, trial, trial_probs, pool);
         if (below_rounding || trial_loss <= loss + 1e-4 * t * slope) {
           theta = trial;
           loss = trial_loss;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -12,6 +13,8 @@
 #include "mtf/core/xtensor.hpp"
 #include "mtf/models/fit_context.hpp"
 #include "mtf/models/model_specs.hpp"
+#include "mtf/models/pooled_rows.hpp"
+#include "mtf/models/row_subset.hpp"
 #include "mtf/models/tree_model.hpp"
 #include "mtf/models/xgboost_api.hpp"
 
@@ -50,7 +53,18 @@ class random_forest_model {
     if (!(spec.subsample > 0.0 && spec.subsample <= 1.0) ||
         !(spec.colsample_bynode > 0.0 && spec.colsample_bynode <= 1.0))
       throw model_error("random_forest: subsample and colsample_bynode must lie in (0, 1]");
-    const xgb::dmatrix train(x, y, w, ctx.threads);
+    // With several workers this one fits its contiguous share of the rows (or, with
+    // `local_rows`, its own rows); xgboost combines the shares. min_child_weight below is the
+    // same everywhere: from every weight, or from the pooled weight sum.
+    std::optional<xgb::dmatrix> shard_train;
+    if (ctx.shard.distributed()) {
+      std::vector<std::size_t> all(y.size());
+      std::iota(all.begin(), all.end(), std::size_t{0});
+      const auto mine = shard_of(all, ctx.shard);
+      shard_train.emplace(gather_rows(x, mine), gather(y, mine), gather(w, mine), ctx.threads);
+    }
+    const xgb::dmatrix train =
+        shard_train ? std::move(*shard_train) : xgb::dmatrix(x, y, w, ctx.threads);
     const xgb::dmatrix* cache[] = {&train};
     xgb::booster booster{std::span<const xgb::dmatrix* const>(cache)};
     tree_detail::set_common_params(booster, ctx.seed, ctx.threads, spec.max_bin);
@@ -59,8 +73,18 @@ class random_forest_model {
     booster.set_param("max_depth", std::to_string(spec.max_depth));
     booster.set_param("subsample", xgb::param_value(spec.subsample));
     booster.set_param("colsample_bynode", xgb::param_value(spec.colsample_bynode));
-    booster.set_param("min_child_weight",
-                      xgb::param_value(random_forest_min_child_weight(spec.min_leaf, w)));
+    double min_child_weight = random_forest_min_child_weight(spec.min_leaf, w);
+    if (ctx.shard.distributed() && ctx.shard.local_rows) {
+      // Each worker holds its own rows: the mean weight is the pooled rows' (summed over the
+      // workers), so every worker sets the same floor.
+      std::vector<double> sums{
+          w.empty() ? static_cast<double>(y.size()) : std::accumulate(w.begin(), w.end(), 0.0),
+          static_cast<double>(y.size())};
+      sum_over_workers(sums, ctx.shard);
+      min_child_weight = static_cast<double>(spec.min_leaf) * (4.0 / 9.0) *
+                         (sums[1] > 0.0 ? sums[0] / sums[1] : 1.0) * (1.0 - 1e-6);
+    }
+    booster.set_param("min_child_weight", xgb::param_value(min_child_weight));
     booster.configure();
     booster.update_one_iter(0, train);
     return random_forest_model(tree_model(std::move(booster), kind, x.shape()[1]));

@@ -41,6 +41,7 @@
 #include "mtf/models/gradient_boosting.hpp"
 #include "mtf/models/logistic_regression.hpp"
 #include "mtf/models/model_specs.hpp"
+#include "mtf/models/pooled_rows.hpp"
 #include "mtf/models/random_forest.hpp"
 #include "mtf/models/row_subset.hpp"
 #include "mtf/models/xgboost_api.hpp"
@@ -153,6 +154,17 @@ inline matrix member_probabilities(const matrix& base, std::size_t b) {
   return out;
 }
 
+/// The pooled training rows of a distributed stack fit in which every worker passes only its
+/// own rows (`row_shard::local_rows`, SPEC §10d): the labels, weights and purged folds of every
+/// worker's rows together, in the order one process would hold them, and where each of this
+/// worker's rows sits in it. The worker's own folds are these folds restricted to its rows.
+struct pooled_training {
+  std::span<const int> y;                 ///< label of every pooled row
+  std::span<const double> w;              ///< weight of every pooled row (empty = 1)
+  std::span<const split::fold> folds;     ///< the purged folds over the pooled rows
+  std::span<const std::size_t> position;  ///< pooled index of each of this worker's rows
+};
+
 template <class BaseTuple, class MetaSpec>
 class stacked_model;
 
@@ -194,9 +206,14 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
   /// 3. The base models are refitted on all rows.
   /// Every log loss is scored against the raw labels. Throws `model_error` for inconsistent
   /// inputs or folds, `training_error` when a fold lacks a class the logistic models need.
+  ///
+  /// `pooled` (a distributed fit on local rows): the base models fit this worker's rows of each
+  /// fold together with the other workers; the out-of-fold probabilities are then gathered and
+  /// step 2 runs on the pooled rows, so scores, meta-model and guard are one process's.
   static stacked_model fit(const spec_tuple& specs, const MetaSpec& meta_spec, const matrix& x,
                            std::span<const int> y, std::span<const double> w,
-                           const fit_context& ctx, const std::vector<split::fold>& folds) {
+                           const fit_context& ctx, const std::vector<split::fold>& folds,
+                           const pooled_training* pooled = nullptr) {
     const std::size_t n = x.shape()[0];
     if (y.size() != n || (!w.empty() && w.size() != n) ||
         (!ctx.row_times.empty() && ctx.row_times.size() != n) ||
@@ -206,7 +223,8 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
     if (folds.empty()) throw model_error("stacking: no folds");
     std::vector<int> validated_by(n, -1);
     for (std::size_t f = 0; f < folds.size(); ++f) {
-      if (folds[f].train.empty() || folds[f].validation.empty())
+      // A worker's share of a pooled fold may be empty; the pooled folds are checked below.
+      if (pooled == nullptr && (folds[f].train.empty() || folds[f].validation.empty()))
         throw model_error("stacking: fold " + std::to_string(f) +
                           " has no train or no validation rows");
       for (std::size_t r : folds[f].validation) {
@@ -230,8 +248,12 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
     std::array<std::vector<double>, base_count> base_losses;
     for (auto& l : base_losses)
       l.assign(folds.size(), 0.0);
+    // In a distributed fit the folds run one after another (the collective's calls must come
+    // in the same order on every worker), each with every thread.
     const std::size_t workers =
-        std::min(folds.size(), static_cast<std::size_t>(std::max(1, ctx.threads)));
+        ctx.shard.distributed()
+            ? 1
+            : std::min(folds.size(), static_cast<std::size_t>(std::max(1, ctx.threads)));
     auto fit_fold = [&](std::size_t f) {
       const auto& fold = folds[f];
       const matrix x_train = gather_rows(x, fold.train);
@@ -254,10 +276,58 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
     };
     parallel_for(folds.size(), workers, fit_fold);
 
-    for (std::size_t r = 0; r < n; ++r)
+    // Distributed on local rows: every worker's out-of-fold probabilities are gathered into the
+    // pooled row order, and everything below (scores, the cross-fitted and final meta-model, the
+    // ensemble, the guard) runs on the pooled rows exactly as one process runs it -- the same
+    // rows in the same order, so the same bits on every worker.
+    std::span<const int> ys = y;
+    std::span<const double> ws = w;
+    std::span<const split::fold> fs = folds;
+    std::size_t np = n;
+    if (pooled != nullptr) {
+      np = pooled->y.size();
+      if (pooled->position.size() != n || (!pooled->w.empty() && pooled->w.size() != np) ||
+          pooled->folds.size() != folds.size())
+        throw model_error("stacking: the pooled rows do not match this worker's rows and folds");
+      const std::size_t width = 3 * base_count;
+      std::vector<double> buffer(np * width, -0.0);
+      for (std::size_t r = 0; r < n; ++r)
+        if (validated_by[r] >= 0)
+          for (std::size_t c = 0; c < width; ++c)
+            buffer[pooled->position[r] * width + c] = out.oof_(r, c);
+      sum_over_workers(buffer, ctx.shard);
+      validated_by.assign(np, -1);
+      for (std::size_t f = 0; f < pooled->folds.size(); ++f) {
+        if (pooled->folds[f].train.empty() || pooled->folds[f].validation.empty())
+          throw model_error("stacking: pooled fold " + std::to_string(f) +
+                            " has no train or no validation rows");
+        for (std::size_t r : pooled->folds[f].validation)
+          validated_by[r] = static_cast<int>(f);
+      }
+      out.oof_ =
+          matrix(std::array<std::size_t, 2>{np, width}, std::numeric_limits<double>::quiet_NaN());
+      for (std::size_t r = 0; r < np; ++r)
+        if (validated_by[r] >= 0)
+          for (std::size_t c = 0; c < width; ++c)
+            out.oof_(r, c) = buffer[r * width + c];
+      ys = pooled->y;
+      ws = pooled->w;
+      fs = pooled->folds;
+      for (std::size_t f = 0; f < fs.size(); ++f) {
+        const matrix p = stacking_detail::rows_of(out.oof_, fs[f].validation);
+        const auto y_valid = gather(ys, fs[f].validation);
+        for (std::size_t b = 0; b < base_count; ++b)
+          base_losses[b][f] = log_loss(member_probabilities(p, b), y_valid);
+      }
+    }
+    // The meta-model sees the same (pooled) rows on every worker: it is fitted alone.
+    fit_context meta_ctx = ctx;
+    meta_ctx.shard = {};
+
+    for (std::size_t r = 0; r < np; ++r)
       if (validated_by[r] >= 0) out.validated_rows_.push_back(r);
     const std::span<const std::size_t> validated(out.validated_rows_);
-    const auto y_validated = gather(y, validated);
+    const auto y_validated = gather(ys, validated);
     const matrix oof_validated = stacking_detail::rows_of(out.oof_, validated);
     std::vector<matrix> members;
     for (std::size_t b = 0; b < base_count; ++b) {
@@ -274,31 +344,30 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
     if constexpr (has_meta) {
       // Cross-fitted meta score on the purged folds: fold f's rows scored by a meta-model fitted
       // on the validated rows among fold f's (purged, embargoed) train rows.
-      matrix meta_oof = matrix::from_shape({n, 3});
+      matrix meta_oof = matrix::from_shape({np, 3});
       std::vector<double> meta_losses;
-      for (std::size_t f = 0; f < folds.size(); ++f) {
+      for (std::size_t f = 0; f < fs.size(); ++f) {
         std::vector<std::size_t> fit_rows;
-        for (std::size_t r : folds[f].train)
+        for (std::size_t r : fs[f].train)
           if (validated_by[r] >= 0) fit_rows.push_back(r);
         if (fit_rows.empty())
           throw model_error("stacking: fold " + std::to_string(f) +
                             " leaves no out-of-fold rows to fit the meta-model on");
         const auto meta = logistic_regression_model::fit(
-            meta_spec, stacking_detail::rows_of(out.oof_, fit_rows), gather(y, fit_rows),
-            gather(w, std::span<const std::size_t>(fit_rows)), ctx);
-        const matrix p =
-            meta.predict_proba(stacking_detail::rows_of(out.oof_, folds[f].validation));
-        meta_losses.push_back(log_loss(p, gather(y, folds[f].validation)));
-        for (std::size_t i = 0; i < folds[f].validation.size(); ++i)
+            meta_spec, stacking_detail::rows_of(out.oof_, fit_rows), gather(ys, fit_rows),
+            gather(ws, std::span<const std::size_t>(fit_rows)), meta_ctx);
+        const matrix p = meta.predict_proba(stacking_detail::rows_of(out.oof_, fs[f].validation));
+        meta_losses.push_back(log_loss(p, gather(ys, fs[f].validation)));
+        for (std::size_t i = 0; i < fs[f].validation.size(); ++i)
           for (std::size_t k = 0; k < 3; ++k)
-            meta_oof(folds[f].validation[i], k) = p(i, k);
+            meta_oof(fs[f].validation[i], k) = p(i, k);
       }
       out.stack_scores_ = stacking_detail::summarise(std::move(meta_losses));
       out.stack_scores_.pooled =
           log_loss(stacking_detail::rows_of(meta_oof, validated), y_validated);
       choice.meta_log_loss = out.stack_scores_.pooled;
       out.meta_.emplace(logistic_regression_model::fit(meta_spec, oof_validated, y_validated,
-                                                       gather(w, validated), ctx));
+                                                       gather(ws, validated), meta_ctx));
 
       const ensemble_weights ensemble = select_ensemble(members, y_validated);
       choice.ensemble_log_loss = ensemble.log_loss;
@@ -316,7 +385,7 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
         // The stack's out-of-fold scores are the ensemble's on the same rows and folds.
         std::vector<double> per_fold;
         const matrix averaged = weighted_average(members, choice.ensemble_weights);
-        for (const auto& fold : folds) {
+        for (const auto& fold : fs) {
           std::vector<std::size_t> positions;
           for (std::size_t r : fold.validation)
             positions.push_back(static_cast<std::size_t>(
@@ -522,6 +591,7 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
                       const matrix& x_valid, const std::vector<int>& y_valid,
                       const std::vector<std::size_t>& valid_rows, double& loss) {
     const auto model = fitted_model_t<Spec>::fit(spec, x_train, y_train, w_train, ctx);
+    if (valid_rows.empty()) return;  // a worker without rows in this fold's validation block
     const matrix p = model.predict_proba(x_valid);
     loss = log_loss(p, y_valid);
     for (std::size_t r = 0; r < valid_rows.size(); ++r)
@@ -533,7 +603,7 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
   static base_tuple refit_all(const spec_tuple& specs, const matrix& x, std::span<const int> y,
                               std::span<const double> w, const fit_context& ctx,
                               std::index_sequence<I...>) {
-    if (ctx.threads <= 1 || base_count == 1) {
+    if (ctx.threads <= 1 || base_count == 1 || ctx.shard.distributed()) {
       // Braced initialisation evaluates left to right: base models train one after another.
       return base_tuple{fitted_model_t<std::tuple_element_t<I, std::tuple<BaseSpecs...>>>::fit(
           boost::hana::at_c<I>(specs), x, y, w, ctx)...};
@@ -608,9 +678,9 @@ template <class... BaseSpecs, class MetaSpec>
 stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> fit_stack(
     const boost::hana::tuple<BaseSpecs...>& specs, const MetaSpec& meta_spec, const matrix& x,
     std::span<const int> y, std::span<const double> w, const fit_context& ctx,
-    const std::vector<split::fold>& folds) {
+    const std::vector<split::fold>& folds, const pooled_training* pooled = nullptr) {
   return stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec>::fit(specs, meta_spec, x, y, w,
-                                                                        ctx, folds);
+                                                                        ctx, folds, pooled);
 }
 
 }  // namespace mtf::model

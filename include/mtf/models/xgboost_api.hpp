@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -370,6 +371,59 @@ class booster {
   }
   BoosterHandle handle_ = nullptr;
 };
+
+/// Membership of xgboost's collective (rabit, SCALE.md "Depth") for the life of the object:
+/// while it exists, every DMatrix and booster of this process trains together with the other
+/// workers (xgboost allreduces quantile sketches, histograms and evaluation metrics itself), so
+/// every worker must make the same xgboost calls in the same order. Construction blocks until
+/// the tracker has seen every worker: a worker that never arrives blocks it forever, which is
+/// why the launcher (`scripts/mtf-distributed`) bounds the whole job. The configuration is
+/// passed as JSON with the upper-case `DMLC_*` keys: xgboost 1.7.4 silently ignores lower-case
+/// `dmlc_*` keys (each worker then trains alone), so callers check `world_size()`.
+class communicator {
+ public:
+  communicator(const std::string& tracker_uri, int tracker_port, int task_id) {
+    const nlohmann::json config = {{"DMLC_TRACKER_URI", tracker_uri},
+                                   {"DMLC_TRACKER_PORT", tracker_port},
+                                   {"DMLC_TASK_ID", std::to_string(task_id)}};
+    check(XGCommunicatorInit(config.dump().c_str()), "XGCommunicatorInit");
+  }
+  communicator(const communicator&) = delete;
+  communicator& operator=(const communicator&) = delete;
+  ~communicator() { XGCommunicatorFinalize(); }
+
+  /// This worker's rank, 0 .. world_size() - 1 (the tracker sorts by task id).
+  [[nodiscard]] int rank() const { return XGCommunicatorGetRank(); }
+  /// Number of workers that joined (1 when the configuration was not applied).
+  [[nodiscard]] int world_size() const { return XGCommunicatorGetWorldSize(); }
+};
+
+namespace detail {
+// Enum values of xgboost's Python collective.py (the C++ header defining them is not shipped).
+inline constexpr int dtype_uint64 = 5;
+inline constexpr int dtype_float64 = 7;
+inline constexpr int op_max = 0;
+inline constexpr int op_min = 1;
+inline constexpr int op_sum = 2;
+}  // namespace detail
+
+/// Element-wise sum of `values` over every worker of the collective, in place (a no-op outside
+/// one). Every worker must call it with the same length.
+inline void allreduce_sum(std::span<double> values) {
+  check(
+      XGCommunicatorAllreduce(values.data(), values.size(), detail::dtype_float64, detail::op_sum),
+      "XGCommunicatorAllreduce (sum)");
+}
+
+/// Element-wise minimum / maximum of `values` over every worker, in place.
+inline void allreduce_min(std::span<std::uint64_t> values) {
+  check(XGCommunicatorAllreduce(values.data(), values.size(), detail::dtype_uint64, detail::op_min),
+        "XGCommunicatorAllreduce (min)");
+}
+inline void allreduce_max(std::span<std::uint64_t> values) {
+  check(XGCommunicatorAllreduce(values.data(), values.size(), detail::dtype_uint64, detail::op_max),
+        "XGCommunicatorAllreduce (max)");
+}
 
 /// Formats a double for xgboost's string parameters without losing precision.
 inline std::string param_value(double value) {

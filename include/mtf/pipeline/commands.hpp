@@ -6,10 +6,13 @@
 #include <fstream>
 #include <iostream>
 #include <numeric>
+#include <optional>
 
 #include "mtf/artifact/run_lock.hpp"
 #include "mtf/artifact/run_store.hpp"
 #include "mtf/pipeline/bundled_sample.hpp"
+#include "mtf/pipeline/distributed.hpp"
+#include "mtf/pipeline/distributed_retrain.hpp"
 #include "mtf/pipeline/inference.hpp"
 #include "mtf/pipeline/options.hpp"
 #include "mtf/pipeline/promotion.hpp"
@@ -51,10 +54,51 @@ inline void ensure_output_directory(const std::filesystem::path& dir,
   if (ec) throw artifact_error("cannot use --out " + out.string() + ": " + ec.message());
 }
 
+/// `train --distributed`: this process as one worker of a distributed retrain
+/// (`pipeline/distributed_retrain.hpp`): it reads and prepares only its share of the `--data`
+/// symbols. Worker 0 takes the lock before joining (a held lock fails the job at once), trains
+/// with the others, leaves the collective and then decides and publishes exactly as `train`
+/// does; the other workers train and write nothing.
+template <TimeframePolicy P>
+int run_train_distributed(train_options opts) {
+  const worker_environment env = read_worker_environment();
+  // More workers than symbols: every worker refuses before joining, so none waits for it.
+  (void)symbols_of_worker(opts.data.size(), env.task_id, env.workers);
+  const bool writer = env.task_id == 0;
+  opts.log_labels = true;
+  std::optional<artifact::run_lock> lock;
+  std::optional<artifact::run_store> store;
+  if (writer) {
+    ensure_output_directory(
+        opts.report_only ? opts.out / std::string(P::name) / "report-only" : opts.out, opts.out);
+    if (!opts.report_only) {
+      lock.emplace(opts.out, P::name);
+      store.emplace(*lock);
+    }
+  }
+  stage_timer timer(opts.progress);
+  std::optional<candidate<P>> c;
+  {
+    const distributed_worker worker(env);
+    std::fprintf(stderr, "distributed retrain: worker %d of %d joined\n", worker.rank(),
+                 worker.workers());
+    if (auto mine = train_candidate_distributed<P>(opts, timer, worker))
+      c.emplace(std::move(*mine));
+  }  // leaves the collective: what follows is this worker's alone
+  if (!writer) {
+    std::fprintf(stderr, "distributed retrain: worker %d trained; worker 0 writes the artifact\n",
+                 env.task_id);
+    return static_cast<int>(exit_code::success);
+  }
+  return decide_and_publish(*c, opts, timer, store ? &*store : nullptr);
+}
+
 /// `train`: the whole retrain, decision and artifacts.
 template <TimeframePolicy P>
 int run_train(train_options opts) {
   default_data<P>(opts);
+  if (opts.distributed) return run_train_distributed<P>(opts);
+  opts.log_labels = true;
   ensure_output_directory(
       opts.report_only ? opts.out / std::string(P::name) / "report-only" : opts.out, opts.out);
   // The lock is taken first so a second retrain of this timeframe and directory fails at once.

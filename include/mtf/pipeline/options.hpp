@@ -32,6 +32,12 @@ struct train_options : common_options {
   /// End of the trailing training window (epoch s): only bars closed by then are used; by
   /// default the newest bar's close (SPEC §10b: a production retrain is a walk-forward step).
   std::optional<std::int64_t> to;
+  /// One worker of a distributed retrain (`pipeline/distributed.hpp`, started by
+  /// scripts/mtf-distributed): the tracker and this worker's task from the environment.
+  bool distributed = false;
+  /// Print the k, class-count and fold lines of `log_labels_and_folds` (train does; the windows
+  /// of a walk-forward study do not).
+  bool log_labels = false;
 };
 
 /// `walkforward`: a retrain every `every_days` over history, each judged on the period after it.

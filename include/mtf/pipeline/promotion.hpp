@@ -58,6 +58,7 @@ nlohmann::json model_metadata(const candidate<P>& c, const std::string& run_id) 
           {"mtf_commit", MTF_GIT_COMMIT},
           {"seed", c.report.seed},
           {"threads", c.report.threads},
+          {"workers", c.report.workers},
           {"label_k", c.report.labels.k},
           {"train_class_shares", c.report.labels.raw_share},
           {"test_log_loss", c.report.validation.test_log_loss},

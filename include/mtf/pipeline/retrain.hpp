@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -146,6 +147,13 @@ inline std::int64_t newest_close(const raw_inputs& raw) {
 /// data_error (exit 2) when a symbol's window fails the quality checks or is too short.
 template <TimeframePolicy P>
 training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, intake::calendar cal,
+                              std::uint64_t seed, stage_timer& timer);
+
+/// The per-symbol part of `prepare_dataset` (SPEC §4.1–4.4): each symbol's window cut and
+/// quality-checked, its features, leakage audit and label inputs; rows, split and labels not yet.
+/// Per-symbol and causal, so a distributed retrain runs it on each worker's symbols alone.
+template <TimeframePolicy P>
+training_data prepare_symbols(const raw_inputs& raw, std::int64_t end, intake::calendar cal,
                               std::uint64_t seed, stage_timer& timer) {
   training_data d;
   timer.run("training window + quality checks", [&] {
@@ -176,6 +184,13 @@ training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, intake::c
       out.push_back(compute_symbol_features<P>(s.bars, seed));
     return out;
   });
+  return d;
+}
+
+template <TimeframePolicy P>
+training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, intake::calendar cal,
+                              std::uint64_t seed, stage_timer& timer) {
+  training_data d = prepare_symbols<P>(raw, end, cal, seed, timer);
   // Rows, the purged chronological split (purges on label ends), labels with k solved on train.
   d.rows = merge_rows(d.symbols, d.features, P::horizon);
   d.seg = timer.run("split + labels",
@@ -185,13 +200,37 @@ training_data prepare_dataset(const raw_inputs& raw, std::int64_t end, intake::c
   return d;
 }
 
+/// Two stderr lines with what labelling and the purged folds decided on the pooled train rows:
+/// k (17 digits), the train class counts, and each fold's validation block as first and last
+/// open time (epoch s) with its train row count. A distributed retrain prints the same lines
+/// from what its workers pooled, so the two can be compared (SPEC §10d).
+inline void log_labels_and_folds(const k_solution& k, const label_distribution& train,
+                                 std::span<const split::fold> folds,
+                                 std::span<const std::int64_t> train_time) {
+  std::fprintf(stderr, "labels: k %.17g on %zu train rows (down %zu, neutral %zu, up %zu)\n", k.k,
+               train.rows, train.count[0], train.count[1], train.count[2]);
+  std::string line = "folds:";
+  for (const auto& f : folds) {
+    if (f.validation.empty()) {
+      line += " [empty]";
+      continue;
+    }
+    line += " [" + std::to_string(train_time[f.validation.front()]) + ".." +
+            std::to_string(train_time[f.validation.back()]) + " train " +
+            std::to_string(f.train.size()) + "]";
+  }
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
 /// Runs SPEC §4.3–4.12 for policy P on the window of `raw` ending at `end` and returns the
 /// candidate model with its report filled in (verdict not yet decided). Throws data_error
 /// (exit 2) for bad input and training_error (exit 3) when the data cannot give a deployable
-/// model.
+/// model. `shard`: the rows this process fits as one worker of a distributed retrain
+/// (`pipeline/distributed.hpp`); by default every row.
 template <TimeframePolicy P>
 candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
-                                  const train_options& opts, stage_timer& timer) {
+                                  const train_options& opts, stage_timer& timer,
+                                  model::row_shard shard = {}) {
   namespace rd = retrain_detail;
   const int threads = resolve_threads(opts.threads);
   const intake::calendar calendar = opts.calendar.value_or(intake::calendar::crypto);
@@ -230,8 +269,12 @@ candidate<P> train_candidate_from(const raw_inputs& raw, std::int64_t end,
   // 8. Out-of-fold stacking over purged, embargoed folds, the stack guard, then the refit.
   policy_stack<P> stack = timer.run("models (out-of-fold stacking)", [&] {
     const auto folds = split::purged_kfold<P>(t_train, end_train);
-    const model::fit_context ctx{
-        .seed = opts.seed, .threads = threads, .row_times = t_train, .row_label_ends = end_train};
+    if (opts.log_labels) log_labels_and_folds(d.k, dist, folds, t_train);
+    const model::fit_context ctx{.seed = opts.seed,
+                                 .threads = threads,
+                                 .row_times = t_train,
+                                 .row_label_ends = end_train,
+                                 .shard = shard};
     return model::fit_stack(P::base_models, P::meta_model, x_train, y_train, w_train, ctx, folds);
   });
 

@@ -67,6 +67,24 @@ inline reports::symbol_summary symbol_line(const symbol_input& s) {
       s.bars.timestamp.back(), s.quality.missing_bars, s.quality.warnings};
 }
 
+/// The labels and calibration sections of a retrain's report.
+template <TimeframePolicy P>
+void report_labels_and_calibration(reports::run_report& r, const label_outcome& labels,
+                                   const calibration::calibration_report& cal) {
+  r.labels.k = labels.k;
+  r.labels.target_share = P::class_targets;
+  r.labels.raw_share = labels.train_share;
+  r.labels.weighted_share = labels.weighted_share;
+  r.labels.calibration_share = labels.calibration_share;
+
+  r.calibration.method_requested = std::string(calibration::method_name(cal.requested));
+  r.calibration.method_used = std::string(calibration::method_name(cal.used));
+  r.calibration.reason = cal.reason;
+  r.calibration.rows = cal.rows;
+  r.calibration.before = {cal.before.log_loss, cal.before.brier, cal.before.ece};
+  r.calibration.after = {cal.after.log_loss, cal.after.brier, cal.after.ece};
+}
+
 /// The data, labels and calibration sections of a retrain's report.
 template <TimeframePolicy P>
 void report_training(reports::run_report& r, const training_data& d, const label_outcome& labels,
@@ -83,19 +101,7 @@ void report_training(reports::run_report& r, const training_data& d, const label
   r.data.train_rows = d.seg.train.size();
   r.data.calibration_rows = d.seg.calibration.size();
   r.data.test_rows = d.seg.test.size();
-
-  r.labels.k = labels.k;
-  r.labels.target_share = P::class_targets;
-  r.labels.raw_share = labels.train_share;
-  r.labels.weighted_share = labels.weighted_share;
-  r.labels.calibration_share = labels.calibration_share;
-
-  r.calibration.method_requested = std::string(calibration::method_name(cal.requested));
-  r.calibration.method_used = std::string(calibration::method_name(cal.used));
-  r.calibration.reason = cal.reason;
-  r.calibration.rows = cal.rows;
-  r.calibration.before = {cal.before.log_loss, cal.before.brier, cal.before.ece};
-  r.calibration.after = {cal.after.log_loss, cal.after.brier, cal.after.ece};
+  report_labels_and_calibration<P>(r, labels, cal);
 }
 
 }  // namespace mtf::pipeline

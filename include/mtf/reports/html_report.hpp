@@ -427,8 +427,10 @@ inline void write_html_report(std::ostream& out, const run_report& r) {
 
   o << "<h1>mtf retrain &middot; " << html_escape(r.timeframe) << "</h1>\n<div class=\"meta\">run "
     << "<code>" << html_escape(r.run_id) << "</code> &middot; " << html_escape(r.generated_at)
-    << " &middot; seed " << r.seed << " &middot; " << r.threads << " threads &middot; horizon "
-    << r.horizon << " bars &middot; calendar " << html_escape(r.calendar) << "<br>"
+    << " &middot; seed " << r.seed << " &middot; " << r.threads << " threads"
+    << (r.workers > 1 ? " &middot; " + std::to_string(r.workers) + " workers" : std::string())
+    << " &middot; horizon " << r.horizon << " bars &middot; calendar " << html_escape(r.calendar)
+    << "<br>"
     << "<code>" << html_escape(r.run_path) << "</code></div>\n";
   o << "<div class=\"verdict " << decision_name(r.verdict.outcome) << "\">"
     << html_escape(verdict_text(r.verdict));

@@ -87,9 +87,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(feature_share, name, share)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(stage_timing, name, seconds)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(run_verdict, outcome, failed_gates, note)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(run_report, report_version, timeframe, run_id,
-                                                run_path, generated_at, seed, threads, horizon,
-                                                bar_seconds, calendar, data, labels, models,
-                                                calibration, validation, gates, backtest,
+                                                run_path, generated_at, seed, threads, workers,
+                                                horizon, bar_seconds, calendar, data, labels,
+                                                models, calibration, validation, gates, backtest,
                                                 per_symbol, evaluation, feature_importance,
                                                 max_feature_share, timings, verdict,
                                                 confidence_histogram, alpha_histogram)

@@ -216,6 +216,7 @@ struct run_report {
   std::string generated_at;  ///< ISO-8601 UTC
   std::uint64_t seed = 0;
   int threads = 0;
+  int workers = 1;  ///< processes of a distributed retrain (SPEC §10d); 1 for one process
   int horizon = 0;  ///< bars
   std::int64_t bar_seconds = 0;
   std::string calendar;  ///< "crypto" or "equities"

@@ -105,7 +105,9 @@ inline void write_terminal_report(std::ostream& out, const run_report& r, bool c
       << "  train class mix " << triple(r.labels.raw_share) << "\n";
   } else {
     o << paint("mtf retrain " + r.timeframe, bold, colour) << "  run " << r.run_id << "  seed "
-      << r.seed << "  threads " << r.threads << "  horizon " << r.horizon << " bars\n";
+      << r.seed << "  threads " << r.threads
+      << (r.workers > 1 ? "  workers " + std::to_string(r.workers) : std::string()) << "  horizon "
+      << r.horizon << " bars\n";
   }
 
   for (std::size_t i = 0; i < r.data.symbols.size(); ++i) {

@@ -36,6 +36,25 @@ inline std::size_t reference_bin(const feature_reference& ref, double value) {
 
 /// Decile references of every column of `x` (rows x names.size()). An edge equal to the
 /// previous one is dropped, so a feature with few distinct values gets fewer, non-empty bins.
+/// The decile reference of one feature's training values (in any order: only their multiset
+/// matters, so a distributed retrain builds it from the values its workers gathered).
+inline feature_reference column_reference(const std::string& name, std::vector<double> column) {
+  const std::size_t n = column.size();
+  if (n == 0) throw training_error("drift reference: no training rows");
+  std::sort(column.begin(), column.end());
+  feature_reference ref{name, {}, {}};
+  for (int q = 1; q < 10; ++q) {
+    const double edge = column[std::min(n - 1, n * static_cast<std::size_t>(q) / 10)];
+    if (ref.edges.empty() || edge > ref.edges.back()) ref.edges.push_back(edge);
+  }
+  std::vector<std::size_t> counts(ref.edges.size() + 1, 0);
+  for (const double v : column)
+    ++counts[reference_bin(ref, v)];
+  for (const std::size_t b : counts)
+    ref.shares.push_back(static_cast<double>(b) / static_cast<double>(n));
+  return ref;
+}
+
 inline std::vector<feature_reference> build_reference(const matrix& x,
                                                       const std::vector<std::string>& names) {
   std::vector<feature_reference> out;
@@ -45,18 +64,7 @@ inline std::vector<feature_reference> build_reference(const matrix& x,
     std::vector<double> column(n);
     for (std::size_t i = 0; i < n; ++i)
       column[i] = x(i, c);
-    std::sort(column.begin(), column.end());
-    feature_reference ref{names[c], {}, {}};
-    for (int q = 1; q < 10; ++q) {
-      const double edge = column[std::min(n - 1, n * static_cast<std::size_t>(q) / 10)];
-      if (ref.edges.empty() || edge > ref.edges.back()) ref.edges.push_back(edge);
-    }
-    std::vector<std::size_t> counts(ref.edges.size() + 1, 0);
-    for (const double v : column)
-      ++counts[reference_bin(ref, v)];
-    for (const std::size_t b : counts)
-      ref.shares.push_back(static_cast<double>(b) / static_cast<double>(n));
-    out.push_back(std::move(ref));
+    out.push_back(column_reference(names[c], std::move(column)));
   }
   return out;
 }
