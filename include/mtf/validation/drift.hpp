@@ -34,10 +34,10 @@ inline std::size_t reference_bin(const feature_reference& ref, double value) {
                                   ref.edges.begin());
 }
 
-/// Decile references of every column of `x` (rows x names.size()). An edge equal to the
-/// previous one is dropped, so a feature with few distinct values gets fewer, non-empty bins.
 /// The decile reference of one feature's training values (in any order: only their multiset
-/// matters, so a distributed retrain builds it from the values its workers gathered).
+/// matters, so a distributed retrain builds it from the values its workers gathered). An edge
+/// equal to the previous one is dropped, so a feature with few distinct values gets fewer,
+/// non-empty bins.
 inline feature_reference column_reference(const std::string& name, std::vector<double> column) {
   const std::size_t n = column.size();
   if (n == 0) throw training_error("drift reference: no training rows");
@@ -55,6 +55,7 @@ inline feature_reference column_reference(const std::string& name, std::vector<d
   return ref;
 }
 
+/// Decile references of every column of `x` (rows x names.size()), one per feature name.
 inline std::vector<feature_reference> build_reference(const matrix& x,
                                                       const std::vector<std::string>& names) {
   std::vector<feature_reference> out;
