@@ -171,6 +171,35 @@ TEST_CASE("same data, seed and threads give bit-identical stacks, also after sav
       Catch::Contains("base model 0 is 'random_forest', expected 'gradient_boosting'"));
 }
 
+TEST_CASE("the thread count never changes a stack: every fit is single-threaded",
+          "[models][stacking]") {
+  // One thread fits folds and refits one after another; two or three run them as one pool of
+  // single-threaded tasks in whatever order the threads take them. Each fit sees the same rows,
+  // weights and early-stopping times either way, so every score and probability is the same bits.
+  // Early stopping (gradient boosting's tail cut by row time) makes the row times part of it.
+  const std::uint64_t seed = 31;
+  INFO("seed " << seed);
+  const auto train = mtf::test::make_rows(1600, 4, 1.2, seed);
+  const auto test = mtf::test::make_rows(400, 4, 1.2, seed + 1);
+  const auto ends = mtf::test::ends_after(train.times, horizon_seconds);
+  const auto folds = mtf::split::purged_kfold(train.times, ends, 5, horizon_seconds);
+  auto fit_with = [&](int threads) {
+    const model::fit_context ctx{
+        .seed = seed, .threads = threads, .row_times = train.times, .row_label_ends = ends};
+    return model::fit_stack(three_models, meta_spec, train.x, train.y, train.w, ctx, folds);
+  };
+  const auto one = fit_with(1);
+  for (const int threads : {2, 3}) {
+    INFO("threads " << threads);
+    const auto many = fit_with(threads);
+    CHECK(bit_identical(many.base_probabilities(test.x), one.base_probabilities(test.x)));
+    CHECK(bit_identical(many.predict_proba(test.x), one.predict_proba(test.x)));
+    for (std::size_t b = 0; b < 3; ++b)
+      CHECK(many.base_scores(b).per_fold == one.base_scores(b).per_fold);
+    CHECK(many.stack_scores().per_fold == one.stack_scores().per_fold);
+  }
+}
+
 TEST_CASE("a single base model without a meta-model predicts with that model",
           "[models][stacking]") {
   const std::uint64_t seed = 10;
