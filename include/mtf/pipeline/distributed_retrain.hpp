@@ -74,7 +74,7 @@ std::vector<T> slice(const std::vector<T>& v, std::size_t begin, std::size_t end
                         v.begin() + static_cast<std::ptrdiff_t>(end));
 }
 
-/// Local rows [begin, end) of a row-major matrix, flattened (for `model::pool_rows`).
+/// The values of a row-major matrix, flattened row by row (for `model::pool_rows`).
 inline std::vector<double> flat(const matrix& x) {
   return std::vector<double>(x.data(), x.data() + x.size());
 }
