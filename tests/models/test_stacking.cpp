@@ -173,10 +173,11 @@ TEST_CASE("same data, seed and threads give bit-identical stacks, also after sav
 
 TEST_CASE("the thread count never changes a stack: every fit is single-threaded",
           "[models][stacking]") {
-  // One thread fits folds and refits one after another; two or three run them as one pool of
-  // single-threaded tasks in whatever order the threads take them. Each fit sees the same rows,
-  // weights and early-stopping times either way, so every score and probability is the same bits.
-  // Early stopping (gradient boosting's tail cut by row time) makes the row times part of it.
+  // One thread fits the folds and the refits one after another; two or three fit the folds
+  // concurrently (a fold per task, in whatever order the threads take them) and the refits side
+  // by side, each fit single-threaded. Each fit sees the same rows, weights and early-stopping
+  // times either way (gradient boosting's tail is cut by row time), so every score and
+  // probability is the same bits.
   const std::uint64_t seed = 31;
   INFO("seed " << seed);
   const auto train = mtf::test::make_rows(1600, 4, 1.2, seed);
