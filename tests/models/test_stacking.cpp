@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <vector>
 
@@ -199,6 +201,49 @@ TEST_CASE("the thread count never changes a stack: every fit is single-threaded"
       CHECK(many.base_scores(b).per_fold == one.base_scores(b).per_fold);
     CHECK(many.stack_scores().per_fold == one.stack_scores().per_fold);
   }
+}
+
+TEST_CASE("a stack manifest with numbers outside their types is refused, not converted",
+          "[models][stacking][loader]") {
+  // get<int>() of 1e86 is undefined behaviour (found by tests/fuzz/fuzz_stack_manifest; the asan
+  // preset runs this under UBSan); best_base must name one of the stack's base models.
+  const std::uint64_t seed = 12;
+  const auto train = mtf::test::make_rows(600, 3, 1.0, seed);
+  const auto ends = mtf::test::ends_after(train.times, horizon_seconds);
+  const auto folds = mtf::split::purged_kfold(train.times, ends, 3, 0);
+  const model::fit_context ctx{
+      .seed = seed, .threads = 1, .row_times = train.times, .row_label_ends = ends};
+  const auto stack =
+      model::fit_stack(three_models, meta_spec, train.x, train.y, train.w, ctx, folds);
+  using stack_type = std::remove_cvref_t<decltype(stack)>;
+  const auto dir = temp_dir("stack_numbers");
+  stack.save(dir);
+  std::ifstream in(dir / "stack.json");
+  const auto saved = nlohmann::json::parse(in);
+  in.close();
+  auto write = [&](const nlohmann::json& manifest) {
+    std::ofstream(dir / "stack.json") << manifest.dump();
+  };
+  auto spoiled = saved;
+  SECTION("format_version 1e86") {
+    spoiled["format_version"] = 1e86;
+  }
+  SECTION("format_version 2.5") {
+    spoiled["format_version"] = 2.5;
+  }
+  SECTION("best_base 1e30") {
+    spoiled["combiner"]["best_base"] = 1e30;
+  }
+  SECTION("best_base -1") {
+    spoiled["combiner"]["best_base"] = -1;
+  }
+  SECTION("best_base 3 of three base models") {
+    spoiled["combiner"]["best_base"] = 3;
+  }
+  write(spoiled);
+  CHECK_THROWS_AS(stack_type::load(dir), mtf::model_error);
+  write(saved);
+  CHECK_NOTHROW(stack_type::load(dir));
 }
 
 TEST_CASE("a single base model without a meta-model predicts with that model",

@@ -15,6 +15,7 @@
 #include <boost/hana/tuple.hpp>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -535,7 +536,9 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       throw model_error((dir / "stack.json").string() + " is malformed: " + e.what());
     }
     try {
-      if (manifest.at("format_version").get<int>() != 2)
+      // Compared as JSON values: get<int>() of a float like 1e86 would be undefined behaviour
+      // (found by tests/fuzz/fuzz_stack_manifest).
+      if (manifest.at("format_version") != 2)
         throw model_error((dir / "stack.json").string() + " has format version " +
                           manifest.at("format_version").dump() + ", this build reads 2");
       const auto& bases = manifest.at("base_models");
@@ -557,7 +560,12 @@ class stacked_model<boost::hana::tuple<BaseSpecs...>, MetaSpec> {
       const auto& c = manifest.at("combiner");
       out.choice_.used = stacking_detail::parse_combiner(c.at("used").get<std::string>());
       out.choice_.reason = c.at("reason").get<std::string>();
-      out.choice_.best_base = c.at("best_base").get<std::size_t>();
+      const auto& best_base = c.at("best_base");
+      if (!best_base.is_number_unsigned() || best_base.get<std::uint64_t>() >= base_count)
+        throw model_error((dir / "stack.json").string() + ": best_base " + best_base.dump() +
+                          " is not the index of one of the " + std::to_string(base_count) +
+                          " base models");
+      out.choice_.best_base = static_cast<std::size_t>(best_base.get<std::uint64_t>());
       out.choice_.best_base_log_loss = c.at("best_base_log_loss").get<double>();
       out.choice_.meta_log_loss = c.at("meta_log_loss").get<double>();
       out.choice_.ensemble_log_loss = c.at("ensemble_log_loss").get<double>();
