@@ -126,8 +126,8 @@ inline run_status verify_run(const std::filesystem::path& run_dir) {
                            "' is missing");
     }
     const auto [hash, bytes] = published_run_detail::hash_file(file);
-    // Compared as JSON values: get<std::uintmax_t>() of a float like 1e80 is undefined behaviour.
-    if (entry["bytes"] != bytes || hash != entry["sha256"].get<std::string>()) {
+    if (bytes != entry["bytes"].get<std::uintmax_t>() ||
+        hash != entry["sha256"].get<std::string>()) {
       throw artifact_error("run '" + run_dir.string() + "' is corrupt: '" + file.string() +
                            "' differs from its manifest entry");
     }
