@@ -122,6 +122,44 @@ double largest_difference(const nlohmann::json& a, const nlohmann::json& b) {
   return out;
 }
 
+/// Runs the fit probe alone and as `workers` workers each holding its own rows (`layout`:
+/// "--own-rows" or "--own-block"), and checks every worker's models against one process's:
+/// the xgboost models byte for byte, the logistic regression up to summation order.
+void check_own_rows_fit(const temp_dir& dir, int workers, const std::string& layout) {
+  const auto probe = fast_binary("distributed_fit_probe");
+  const auto alone_dir = dir / "alone" / "rank0";
+  if (!fs::exists(alone_dir)) {
+    const auto alone = run(probe, {(dir / "alone").string()}, dir.path());
+    INFO("alone: " << alone.err);
+    REQUIRE(alone.exit_code == 0);
+  }
+  const auto linear_alone = read_json(alone_dir / "logistic_regression.json");
+  const auto out = dir / ("workers" + std::to_string(workers) + layout);
+  const auto pids = dir / ("pids" + std::to_string(workers) + layout);
+  const auto r =
+      run(launcher(),
+          launch_args(workers, 120, pids, {probe.string(), out.string(), "--distributed", layout}),
+          dir.path());
+  INFO(workers << " workers, " << layout << ": stdout\n" << r.out << "\nstderr\n" << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(no_worker_left(pids));
+  for (int rank = 0; rank < workers; ++rank) {
+    INFO("rank " << rank);
+    const auto rank_dir = out / ("rank" + std::to_string(rank));
+    // Early stopping cut on the pooled times: the same rounds, the same trees.
+    for (const char* model :
+         {"gradient_boosting.json", "gradient_boosting_focal.json", "random_forest.json"}) {
+      INFO(model);
+      CHECK(slurp(rank_dir / model) == slurp(alone_dir / model));
+    }
+    // Sums over workers in another order: equal to rounding, and equal on every worker.
+    const auto linear = read_json(rank_dir / "logistic_regression.json");
+    CHECK(largest_difference(linear, linear_alone) < 1e-10);
+    CHECK(slurp(rank_dir / "logistic_regression.json") ==
+          slurp(out / "rank0" / "logistic_regression.json"));
+  }
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -129,36 +167,19 @@ TEST_CASE(
     "logistic regression of one process up to summation order",
     "[apps][distributed]") {
   temp_dir dir("distributed-own-rows");
-  const auto probe = fast_binary("distributed_fit_probe");
-  const auto alone = run(probe, {(dir / "alone").string()}, dir.path());
-  INFO("alone: " << alone.err);
-  REQUIRE(alone.exit_code == 0);
-  const auto linear_alone = read_json(dir / "alone" / "rank0" / "logistic_regression.json");
-  for (int workers : {2, 3}) {
-    const auto out = dir / ("workers" + std::to_string(workers));
-    const auto pids = dir / ("pids" + std::to_string(workers));
-    const auto r = run(launcher(),
-                       launch_args(workers, 120, pids,
-                                   {probe.string(), out.string(), "--distributed", "--own-rows"}),
-                       dir.path());
-    INFO(workers << " workers: stdout\n" << r.out << "\nstderr\n" << r.err);
-    REQUIRE(r.exit_code == 0);
-    CHECK(no_worker_left(pids));
-    for (int rank = 0; rank < workers; ++rank) {
-      INFO("rank " << rank);
-      const auto rank_dir = out / ("rank" + std::to_string(rank));
-      // Early stopping cut on the pooled times: the same rounds, the same trees.
-      CHECK(slurp(rank_dir / "gradient_boosting.json") ==
-            slurp(dir / "alone" / "rank0" / "gradient_boosting.json"));
-      CHECK(slurp(rank_dir / "random_forest.json") ==
-            slurp(dir / "alone" / "rank0" / "random_forest.json"));
-      // Sums over workers in another order: equal to rounding, and equal on every worker.
-      const auto linear = read_json(rank_dir / "logistic_regression.json");
-      CHECK(largest_difference(linear, linear_alone) < 1e-10);
-      CHECK(slurp(rank_dir / "logistic_regression.json") ==
-            slurp(out / "rank0" / "logistic_regression.json"));
-    }
-  }
+  for (int workers : {2, 3})
+    check_own_rows_fit(dir, workers, "--own-rows");
+}
+
+TEST_CASE(
+    "workers holding one block of time each fit the bytes of one process, though one has no row "
+    "to fit and another none of the early-stopping tail",
+    "[apps][distributed]") {
+  // Symbols listed late or ended early: the last worker's rows all lie in the early-stopping
+  // tail (an empty training share), the first worker's none (an empty tail share). Every worker
+  // still joins each collective call; before, the empty share was refused (exit 4).
+  temp_dir dir("distributed-own-block");
+  check_own_rows_fit(dir, 3, "--own-block");
 }
 
 TEST_CASE("a distributed fit on features of few distinct values gives the bytes of one process",
@@ -168,10 +189,10 @@ TEST_CASE("a distributed fit on features of few distinct values gives the bytes 
   const auto alone = run(probe, {(dir / "alone").string()}, dir.path());
   INFO("alone: " << alone.err);
   REQUIRE(alone.exit_code == 0);
-  const std::string boosting = slurp(dir / "alone" / "rank0" / "gradient_boosting.json");
-  const std::string forest = slurp(dir / "alone" / "rank0" / "random_forest.json");
-  REQUIRE(!boosting.empty());
-  REQUIRE(!forest.empty());
+  const auto models = {"gradient_boosting.json", "gradient_boosting_focal.json",
+                       "random_forest.json"};
+  for (const char* model : models)
+    REQUIRE(!slurp(dir / "alone" / "rank0" / model).empty());
   for (int workers : {2, 3}) {
     const auto out = dir / ("workers" + std::to_string(workers));
     const auto pids = dir / ("pids" + std::to_string(workers));
@@ -185,8 +206,11 @@ TEST_CASE("a distributed fit on features of few distinct values gives the bytes 
     for (int rank = 0; rank < workers; ++rank) {
       INFO("rank " << rank);
       // Every worker holds the same models, and they are those of one process, byte for byte.
-      CHECK(slurp(out / ("rank" + std::to_string(rank)) / "gradient_boosting.json") == boosting);
-      CHECK(slurp(out / ("rank" + std::to_string(rank)) / "random_forest.json") == forest);
+      for (const char* model : models) {
+        INFO(model);
+        CHECK(slurp(out / ("rank" + std::to_string(rank)) / model) ==
+              slurp(dir / "alone" / "rank0" / model));
+      }
     }
   }
 }

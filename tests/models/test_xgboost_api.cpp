@@ -92,6 +92,20 @@ TEST_CASE("dmatrix rejects mismatched labels, bad labels and non-finite features
   CHECK_THROWS_WITH(xgb::dmatrix(data.x, data.y, {}), Catch::Contains("row 5, column 1"));
 }
 
+TEST_CASE("a dmatrix of no rows is refused unless it is one worker's share of a distributed fit",
+          "[models][xgboost]") {
+  const matrix no_rows = matrix::from_shape({0, 3});
+  CHECK_THROWS_WITH(xgb::dmatrix(no_rows, {}, {}), Catch::Contains("empty feature matrix"));
+  // A worker whose symbols have no rows in a fold still builds its (empty) share.
+  const xgb::dmatrix share(no_rows, {}, {}, 1, xgb::empty_share::allowed);
+  CHECK(share.get() != nullptr);
+  // No columns is never a share of anything.
+  const matrix no_columns = matrix::from_shape({4, 0});
+  const std::vector<int> labels{0, 1, 2, 1};
+  CHECK_THROWS_WITH(xgb::dmatrix(no_columns, labels, {}, 1, xgb::empty_share::allowed),
+                    Catch::Contains("empty feature matrix"));
+}
+
 TEST_CASE("predict_proba returns rows x 3 probabilities and the JSON model round-trips bit for bit",
           "[models][xgboost]") {
   const auto data = mtf::test::make_rows(300, 4, 2.0, 21);

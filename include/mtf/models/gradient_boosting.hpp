@@ -101,9 +101,12 @@ class gradient_boosting_model {
     const std::span<const int> train_y = subset ? std::span<const int>(y_fit) : y;
     const std::span<const double> train_w = subset ? std::span<const double>(w_fit) : w;
 
-    const xgb::dmatrix train(train_x, train_y, train_w, ctx.threads);
+    // A worker's share may be empty (its symbols have no rows in the fit part or the tail).
+    const auto empty =
+        ctx.shard.distributed() ? xgb::empty_share::allowed : xgb::empty_share::refused;
+    const xgb::dmatrix train(train_x, train_y, train_w, ctx.threads, empty);
     std::optional<xgb::dmatrix> tail;
-    if (early_stopping) tail.emplace(x_tail, y_tail, w_tail, ctx.threads);
+    if (early_stopping) tail.emplace(x_tail, y_tail, w_tail, ctx.threads, empty);
     const xgb::dmatrix* cache[] = {&train, tail ? &*tail : nullptr};
     xgb::booster booster{std::span<const xgb::dmatrix* const>(cache, tail ? 2 : 1)};
     tree_detail::set_common_params(booster, ctx.seed, ctx.threads, spec.max_bin);

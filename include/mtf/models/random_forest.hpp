@@ -61,7 +61,9 @@ class random_forest_model {
       std::vector<std::size_t> all(y.size());
       std::iota(all.begin(), all.end(), std::size_t{0});
       const auto mine = shard_of(all, ctx.shard);
-      shard_train.emplace(gather_rows(x, mine), gather(y, mine), gather(w, mine), ctx.threads);
+      // This worker's share may be empty: the other workers' rows make the forest.
+      shard_train.emplace(gather_rows(x, mine), gather(y, mine), gather(w, mine), ctx.threads,
+                          xgb::empty_share::allowed);
     }
     const xgb::dmatrix train =
         shard_train ? std::move(*shard_train) : xgb::dmatrix(x, y, w, ctx.threads);

@@ -78,6 +78,11 @@ inline void require_finite(const matrix& x, std::string_view what) {
 }
 }  // namespace detail
 
+/// Whether a DMatrix may hold no rows. Only one worker's share of a distributed fit may: a
+/// worker whose symbols have no rows in some part (a fold, the early-stopping tail) still joins
+/// every collective call, and the other workers' rows make the model.
+enum class empty_share { refused, allowed };
+
 /// Owning handle of an xgboost DMatrix (move-only; freed on destruction).
 class dmatrix {
  public:
@@ -86,9 +91,10 @@ class dmatrix {
   /// values are rejected: mtf never hands xgboost "missing" features.
   /// Labels must be 0, 1 or 2; `weights` is empty (all 1) or one non-negative weight per row.
   dmatrix(const matrix& x, std::span<const int> labels, std::span<const double> weights,
-          int threads = 0) {
+          int threads = 0, empty_share empty = empty_share::refused) {
     const std::size_t rows = x.shape()[0];
-    if (rows == 0 || x.shape()[1] == 0) throw model_error("xgboost DMatrix: empty feature matrix");
+    if ((rows == 0 && empty == empty_share::refused) || x.shape()[1] == 0)
+      throw model_error("xgboost DMatrix: empty feature matrix");
     if (labels.size() != rows)
       throw model_error("xgboost DMatrix: " + std::to_string(rows) + " feature rows but " +
                         std::to_string(labels.size()) + " labels");

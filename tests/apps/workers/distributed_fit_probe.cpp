@@ -1,17 +1,21 @@
 // Test-only worker for tests/apps/test_distributed.cpp: fits mtf's two xgboost models
-// (gradient boosting with early stopping on a purged tail, and the random forest) on a fixed,
-// seeded data set whose every feature takes few distinct values (16, far below xgboost's
-// max_bin of 256), with no row or column subsampling, and writes them as JSON. Alone it fits
+// (gradient boosting with early stopping on a purged tail, under softprob and under focal loss,
+// and the random forest) and the logistic regression on a fixed, seeded data set whose every
+// feature takes few distinct values (16, far below xgboost's max_bin of 256), with no row or
+// column subsampling, and writes them as JSON. Alone it fits
 // every row; with --distributed it joins the job's collective (pipeline/distributed.hpp, the
 // code path of `train --distributed`) and fits its row shard. SCALE.md: with at most max_bin
 // distinct values per feature and subsample = 1, any number of workers gives the same bytes.
 // With --own-rows each worker keeps only its own rows, interleaved as a retrain's symbols are
 // (row i to worker i mod N), and fits them with `row_shard::local_rows` (the early-stopping
-// tail cut on the pooled times, the logistic regression's sums added over the workers).
+// tail cut on the pooled times, the logistic regression's sums added over the workers). With
+// --own-block each worker keeps one block of time instead, as symbols listed late or ended early
+// do: the last worker the last 10% of the rows (all inside the 15% early-stopping tail, so it has
+// nothing to fit), the others equal blocks of the first 90% (the first holds none of the tail).
 //
-//   distributed_fit_probe OUT_DIR [--distributed [--own-rows]]
-// writes OUT_DIR/rank<r>/gradient_boosting.json, random_forest.json and
-// logistic_regression.json (r = 0 alone).
+//   distributed_fit_probe OUT_DIR [--distributed [--own-rows | --own-block]]
+// writes OUT_DIR/rank<r>/gradient_boosting.json, gradient_boosting_focal.json, random_forest.json
+// and logistic_regression.json (r = 0 alone).
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -71,10 +75,13 @@ int main(int argc, char** argv) {
   try {
     const std::vector<std::string> args(argv + 1, argv + argc);
     const bool distributed = args.size() >= 2 && args[1] == "--distributed";
-    const bool own_rows = distributed && args.size() == 3 && args[2] == "--own-rows";
+    const bool own_block = distributed && args.size() == 3 && args[2] == "--own-block";
+    const bool own_rows = own_block || (distributed && args.size() == 3 && args[2] == "--own-rows");
     if (args.empty() || args.size() > 3 || (args.size() >= 2 && !distributed) ||
         (args.size() == 3 && !own_rows)) {
-      std::fprintf(stderr, "usage: distributed_fit_probe OUT_DIR [--distributed [--own-rows]]\n");
+      std::fprintf(stderr,
+                   "usage: distributed_fit_probe OUT_DIR [--distributed [--own-rows | "
+                   "--own-block]]\n");
       return 1;
     }
     const std::filesystem::path out = args[0];
@@ -83,12 +90,21 @@ int main(int argc, char** argv) {
     data_set d = make_data();
     mtf::model::row_shard shard = worker ? worker->shard() : mtf::model::row_shard{};
     if (own_rows) {
-      // Keep rows i with i mod N == rank: this worker's "symbols".
+      // Keep rows i with i mod N == rank (this worker's "symbols"), or the rank-th block of time.
       shard.local_rows = true;
       data_set own;
       std::vector<std::size_t> keep;
-      for (std::size_t i = shard.rank; i < rows; i += shard.world)
-        keep.push_back(i);
+      if (own_block) {
+        const std::size_t head = rows * 9 / 10, blocks = shard.world - 1;
+        const bool last = shard.rank == shard.world - 1;
+        const std::size_t begin = last ? head : shard.rank * head / blocks;
+        const std::size_t end = last ? rows : (shard.rank + 1) * head / blocks;
+        for (std::size_t i = begin; i < end; ++i)
+          keep.push_back(i);
+      } else {
+        for (std::size_t i = shard.rank; i < rows; i += shard.world)
+          keep.push_back(i);
+      }
       own.x = mtf::model::gather_rows(d.x, keep);
       own.y = mtf::model::gather(std::span<const int>(d.y), keep);
       own.w = mtf::model::gather(std::span<const double>(d.w), keep);
@@ -108,6 +124,15 @@ int main(int argc, char** argv) {
                                                                     .colsample_bytree = 1.0,
                                                                     .early_stopping_rounds = 5},
                                                                    d.x, d.y, d.w, ctx);
+    const auto focal = mtf::model::gradient_boosting_model::fit(
+        {.rounds = 30,
+         .max_depth = 4,
+         .eta = 0.3,
+         .subsample = 1.0,
+         .colsample_bytree = 1.0,
+         .early_stopping_rounds = 5,
+         .objective = mtf::model::boosting_objective::focal},
+        d.x, d.y, d.w, ctx);
     const auto forest = mtf::model::random_forest_model::fit(
         {.trees = 10, .max_depth = 4, .min_leaf = 20, .subsample = 1.0, .colsample_bynode = 1.0},
         d.x, d.y, d.w, ctx);
@@ -115,6 +140,7 @@ int main(int argc, char** argv) {
     const auto dir = out / ("rank" + std::to_string(worker ? worker->rank() : 0));
     std::filesystem::create_directories(dir);
     boosting.save(dir / "gradient_boosting.json");
+    focal.save(dir / "gradient_boosting_focal.json");
     forest.save(dir / "random_forest.json");
     linear.save(dir / "logistic_regression.json");
     std::printf("rank %d: %d boosting rounds kept\n", worker ? worker->rank() : 0,
