@@ -133,6 +133,10 @@ void check_own_rows_fit(const temp_dir& dir, int workers, const std::string& lay
     INFO("alone: " << alone.err);
     REQUIRE(alone.exit_code == 0);
   }
+  const auto models = {"gradient_boosting.json", "gradient_boosting_focal.json",
+                       "random_forest.json"};
+  for (const char* model : models)
+    REQUIRE(!slurp(alone_dir / model).empty());
   const auto linear_alone = read_json(alone_dir / "logistic_regression.json");
   const auto out = dir / ("workers" + std::to_string(workers) + layout);
   const auto pids = dir / ("pids" + std::to_string(workers) + layout);
@@ -147,8 +151,7 @@ void check_own_rows_fit(const temp_dir& dir, int workers, const std::string& lay
     INFO("rank " << rank);
     const auto rank_dir = out / ("rank" + std::to_string(rank));
     // Early stopping cut on the pooled times: the same rounds, the same trees.
-    for (const char* model :
-         {"gradient_boosting.json", "gradient_boosting_focal.json", "random_forest.json"}) {
+    for (const char* model : models) {
       INFO(model);
       CHECK(slurp(rank_dir / model) == slurp(alone_dir / model));
     }
@@ -176,8 +179,8 @@ TEST_CASE(
     "to fit and another none of the early-stopping tail",
     "[apps][distributed]") {
   // Symbols listed late or ended early: the last worker's rows all lie in the early-stopping
-  // tail (an empty training share), the first worker's none (an empty tail share). Every worker
-  // still joins each collective call; before, the empty share was refused (exit 4).
+  // tail (nothing in the boosting's fit part), the first worker's none (an empty tail). Every
+  // worker still joins each collective call; before, the empty share was refused (exit 4).
   temp_dir dir("distributed-own-block");
   check_own_rows_fit(dir, 3, "--own-block");
 }
