@@ -10,8 +10,9 @@
 // (row i to worker i mod N), and fits them with `row_shard::local_rows` (the early-stopping
 // tail cut on the pooled times, the logistic regression's sums added over the workers). With
 // --own-block each worker keeps one block of time instead, as symbols listed late or ended early
-// do: the last worker the last 10% of the rows (all inside the 15% early-stopping tail, so it has
-// nothing to fit), the others equal blocks of the first 90% (the first holds none of the tail).
+// do: the last worker the last 10% of the rows (all inside the 15% early-stopping tail, so its
+// boosting fit part is empty), the others equal blocks of the first 90% (the first holds none of
+// the tail); it needs at least two workers.
 //
 //   distributed_fit_probe OUT_DIR [--distributed [--own-rows | --own-block]]
 // writes OUT_DIR/rank<r>/gradient_boosting.json, gradient_boosting_focal.json, random_forest.json
@@ -95,6 +96,10 @@ int main(int argc, char** argv) {
       data_set own;
       std::vector<std::size_t> keep;
       if (own_block) {
+        if (shard.world < 2) {
+          std::fprintf(stderr, "distributed_fit_probe: --own-block needs at least two workers\n");
+          return 1;
+        }
         const std::size_t head = rows * 9 / 10, blocks = shard.world - 1;
         const bool last = shard.rank == shard.world - 1;
         const std::size_t begin = last ? head : shard.rank * head / blocks;
