@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cmath>
@@ -122,21 +123,31 @@ double largest_difference(const nlohmann::json& a, const nlohmann::json& b) {
   return out;
 }
 
+/// The fit probe's xgboost model files, compared byte for byte.
+constexpr std::array<const char*, 3> probe_tree_models{
+    "gradient_boosting.json", "gradient_boosting_focal.json", "random_forest.json"};
+
+/// The directory of the fit probe's one-process models under `dir` (fitted on first use; every
+/// tree model file non-empty, so that a missing file never compares equal to another).
+fs::path probe_models_alone(const temp_dir& dir) {
+  const auto alone_dir = dir / "alone" / "rank0";
+  if (!fs::exists(alone_dir)) {
+    const auto alone =
+        run(fast_binary("distributed_fit_probe"), {(dir / "alone").string()}, dir.path());
+    INFO("alone: " << alone.err);
+    REQUIRE(alone.exit_code == 0);
+  }
+  for (const char* model : probe_tree_models)
+    REQUIRE(!slurp(alone_dir / model).empty());
+  return alone_dir;
+}
+
 /// Runs the fit probe alone and as `workers` workers each holding its own rows (`layout`:
 /// "--own-rows" or "--own-block"), and checks every worker's models against one process's:
 /// the xgboost models byte for byte, the logistic regression up to summation order.
 void check_own_rows_fit(const temp_dir& dir, int workers, const std::string& layout) {
   const auto probe = fast_binary("distributed_fit_probe");
-  const auto alone_dir = dir / "alone" / "rank0";
-  if (!fs::exists(alone_dir)) {
-    const auto alone = run(probe, {(dir / "alone").string()}, dir.path());
-    INFO("alone: " << alone.err);
-    REQUIRE(alone.exit_code == 0);
-  }
-  const auto models = {"gradient_boosting.json", "gradient_boosting_focal.json",
-                       "random_forest.json"};
-  for (const char* model : models)
-    REQUIRE(!slurp(alone_dir / model).empty());
+  const auto alone_dir = probe_models_alone(dir);
   const auto linear_alone = read_json(alone_dir / "logistic_regression.json");
   const auto out = dir / ("workers" + std::to_string(workers) + layout);
   const auto pids = dir / ("pids" + std::to_string(workers) + layout);
@@ -151,7 +162,7 @@ void check_own_rows_fit(const temp_dir& dir, int workers, const std::string& lay
     INFO("rank " << rank);
     const auto rank_dir = out / ("rank" + std::to_string(rank));
     // Early stopping cut on the pooled times: the same rounds, the same trees.
-    for (const char* model : models) {
+    for (const char* model : probe_tree_models) {
       INFO(model);
       CHECK(slurp(rank_dir / model) == slurp(alone_dir / model));
     }
@@ -189,13 +200,7 @@ TEST_CASE("a distributed fit on features of few distinct values gives the bytes 
           "[apps][distributed]") {
   temp_dir dir("distributed-bytes");
   const auto probe = fast_binary("distributed_fit_probe");
-  const auto alone = run(probe, {(dir / "alone").string()}, dir.path());
-  INFO("alone: " << alone.err);
-  REQUIRE(alone.exit_code == 0);
-  const auto models = {"gradient_boosting.json", "gradient_boosting_focal.json",
-                       "random_forest.json"};
-  for (const char* model : models)
-    REQUIRE(!slurp(dir / "alone" / "rank0" / model).empty());
+  const auto alone_dir = probe_models_alone(dir);
   for (int workers : {2, 3}) {
     const auto out = dir / ("workers" + std::to_string(workers));
     const auto pids = dir / ("pids" + std::to_string(workers));
@@ -209,10 +214,9 @@ TEST_CASE("a distributed fit on features of few distinct values gives the bytes 
     for (int rank = 0; rank < workers; ++rank) {
       INFO("rank " << rank);
       // Every worker holds the same models, and they are those of one process, byte for byte.
-      for (const char* model : models) {
+      for (const char* model : probe_tree_models) {
         INFO(model);
-        CHECK(slurp(out / ("rank" + std::to_string(rank)) / model) ==
-              slurp(dir / "alone" / "rank0" / model));
+        CHECK(slurp(out / ("rank" + std::to_string(rank)) / model) == slurp(alone_dir / model));
       }
     }
   }
